@@ -1,0 +1,1 @@
+"""Command-line subcommands, one module each; wired together in :mod:`matcher.cli`."""

@@ -1,0 +1,1 @@
+"""Reading seeker, vacancy and outcome files with validation and quarantine."""

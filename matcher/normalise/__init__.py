@@ -1,0 +1,1 @@
+"""Text normalisers: education, wages, lists, dates, yes/no, districts, groups."""

@@ -1,0 +1,1 @@
+"""Occupations: the 2022 classification, title coder, proximity."""

@@ -135,6 +135,11 @@ def _missing_required_error(path: Path, table: str, spec: tuple[Column, ...], fo
 
 def _map_unique(series: pd.Series, fn: Callable[[object], object]) -> pd.Series:
     """Apply a pure per-cell parser once per distinct value (lists compared by content)."""
+    if pd.api.types.infer_dtype(series, skipna=False) in ("string", "empty"):
+        codes, uniques = pd.factorize(series, use_na_sentinel=False)
+        results = np.empty(len(uniques), dtype=object)
+        results[:] = [fn(u) for u in uniques]
+        return pd.Series(results[codes], index=series.index, dtype=object)
     cache: dict[object, object] = {}
     out = []
     for v in series:
@@ -149,8 +154,20 @@ def _map_unique(series: pd.Series, fn: Callable[[object], object]) -> pd.Series:
     return pd.Series(out, index=series.index, dtype=object)
 
 
+def _strip(series: pd.Series) -> pd.Series:
+    """Strip surrounding spaces of a text column, once per distinct value."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    stripped = np.empty(len(uniques), dtype=object)
+    stripped[:] = [u.strip() for u in uniques]
+    return pd.Series(stripped[codes], index=series.index, dtype=object)
+
+
 def _text(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: "" if v is None else (v if isinstance(v, str) else str(v))).str.strip()
+    """Cells as stripped text ('' for empty). Cheap when the reader already gave stripped str."""
+    if pd.api.types.infer_dtype(series, skipna=False) in ("string", "empty"):
+        return series
+    return series.map(lambda v: "" if v is None or (isinstance(v, float) and v != v)
+                      else (v if isinstance(v, str) else str(v))).str.strip()
 
 
 def _prepare(path: str | Path, table: str) -> tuple[pd.DataFrame, _Issues, _Issues, dict[str, str], str | None, Path, list[str]]:
@@ -164,6 +181,9 @@ def _prepare(path: str | Path, table: str) -> tuple[pd.DataFrame, _Issues, _Issu
     if not set(required) <= set(mapping.values()):
         raise _missing_required_error(p, table, spec, found)
     frame = frame.rename(columns=mapping)
+    for c in frame.columns:
+        if c != ROW and pd.api.types.infer_dtype(frame[c], skipna=False) == "string":
+            frame[c] = _strip(frame[c])
     rejects, warns = _Issues(p.name), _Issues(p.name)
     notes = [f"重复列 duplicate column '{d}' means the same as an earlier column; it is kept as an extra "
              "column and not used" for d in dupes]

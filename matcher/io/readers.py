@@ -125,12 +125,14 @@ def _read_csv(path: Path) -> RawTable:
             io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
             skip_blank_lines=True, engine="c",
         )
-        # pandas does not say which records it read, so the Excel row numbers are
-        # only trusted when no cell spans lines; otherwise take the careful path.
-        if "\n" in "".join(frame.columns) or frame.apply(lambda c: c.str.contains("\n", regex=False).any()).any():
-            raise ValueError("multi-line cells")
-        frame.columns = _dedupe_header(list(frame.columns))
+        # pandas does not say which line each record came from, so the Excel row
+        # numbers are only trusted when every non-blank line is one record;
+        # otherwise (cells spanning lines) take the careful path.
         blank = _blank_line_numbers(text)
+        n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+        if n_lines - len(blank) != len(frame) + 1:
+            raise ValueError("records span lines")
+        frame.columns = _dedupe_header(list(frame.columns))
         frame[ROW] = _row_numbers(len(frame), blank)
         return RawTable(path, frame.astype({c: object for c in frame.columns if c != ROW}), enc)
     except (pd.errors.ParserError, ValueError, csv.Error, UnicodeError):
@@ -141,8 +143,8 @@ def _read_csv(path: Path) -> RawTable:
 
 
 def _blank_line_numbers(text: str) -> list[int]:
-    lines = text.split("\n")
-    return [i + 1 for i, line in enumerate(lines) if not line.strip()]
+    """1-based numbers of the empty lines (pandas skips them)."""
+    return [i + 1 for i, line in enumerate(text.split("\n")) if not line.strip("\r")]
 
 
 def _row_numbers(n: int, blank_lines: list[int]) -> list[int]:

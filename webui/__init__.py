@@ -1,0 +1,144 @@
+"""The staff web UI: a Flask app factory with one blueprint per area.
+
+``create_app(test_config=None)`` reads its settings from the environment:
+
+``MATCHER_DATABASE_URL``
+    any SQLAlchemy URL (default: SQLite ``matcher.db`` in the instance folder);
+``MATCHER_INSTANCE_PATH``
+    the instance folder (absolute path; default Flask's ``instance/``);
+``MATCHER_SECRET_KEY``
+    session signing key (default: a random key kept in ``instance/secret_key``);
+``MATCHER_SESSION_COOKIE_SECURE``
+    ``1``/``0``; the session cookie is ``Secure`` unless testing or set to 0
+    (``matcher serve`` on a loopback address turns it off for plain http);
+``MATCHER_SETTINGS``
+    a match-settings JSON file for the engine.
+
+Every page needs a signed-in user except the sign-in page (and static files
+and the language switch). Responses carry a strict Content-Security-Policy,
+``no-store`` caching and no referrer, so personal data is neither cached nor
+leaked to other sites.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, redirect, request, session, url_for
+from flask_babel import Babel
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from . import db, engine
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+babel = Babel()
+
+LANGUAGES = {"zh_CN": "中文", "en": "English"}
+#: Endpoints reachable without signing in.
+PUBLIC_ENDPOINTS = {"auth.login", "static", "set_language"}
+
+
+def _truthy(text: str | None) -> bool | None:
+    if text is None or text.strip() == "":
+        return None
+    return text.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance: Path) -> str:
+    env = os.environ.get("MATCHER_SECRET_KEY")
+    if env:
+        return env
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def select_locale() -> str:
+    """The session's language (set by the switch), default zh_CN."""
+    lang = session.get("lang")
+    return lang if lang in LANGUAGES else "zh_CN"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app. ``test_config`` overrides any setting (tests, demo)."""
+    instance_path = os.environ.get("MATCHER_INSTANCE_PATH")
+    if test_config and test_config.get("INSTANCE_PATH"):
+        instance_path = test_config["INSTANCE_PATH"]
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=str(Path(instance_path).resolve()) if instance_path else None)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    testing = bool(test_config and test_config.get("TESTING"))
+    secure_env = _truthy(os.environ.get("MATCHER_SESSION_COOKIE_SECURE"))
+    app.config.from_mapping(
+        DATABASE_URL=os.environ.get("MATCHER_DATABASE_URL") or f"sqlite:///{instance / 'matcher.db'}",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=(not testing) if secure_env is None else secure_env,
+        SESSION_COOKIE_NAME="matcher_session",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE="zh_CN",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).resolve().parent / "translations"),
+        LOGIN_MAX_FAILURES=5,
+        LOGIN_WINDOW_SECONDS=15 * 60,
+        MATCHES_K=10,
+        CANDIDATES_K=10,
+        SEARCH_LIMIT=50,
+        MATCH_SETTINGS=os.environ.get("MATCHER_SETTINGS") or None,
+    )
+    if test_config:
+        app.config.update({k: v for k, v in test_config.items() if k != "INSTANCE_PATH"})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+
+    db.init_app(app)
+    engine.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+    from . import audit, auth, imports, overview, referrals, seekers, vacancies, views
+
+    for module in (auth, seekers, vacancies, referrals, overview, audit, imports):
+        app.register_blueprint(module.bp)
+    views.init_app(app)
+
+    @app.before_request
+    def require_login():
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.path))
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.route("/")
+    def index():
+        return redirect(url_for("seekers.search"))
+
+    return app

@@ -1,0 +1,109 @@
+"""Referrals: refer a seeker to a post, record outcomes, read the history.
+
+A referral can be made from the seeker page or the vacancy page (POST with
+``seeker_id`` and ``vacancy_id``). Outcomes (interviewed / hired / rejected /
+declined) are recorded with a date and a note; the referral's status is its
+latest outcome by date, and a post's ``hired_count`` follows the hires so a
+filled post leaves the rankings. Every action writes an audit row.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .audit import record
+from .db import get_session
+from .models import OUTCOMES, OutcomeEvent, Referral
+from .seekers import get_seeker_or_404
+from .store import recount_hired, set_referral_status
+from .vacancies import get_vacancy_or_404
+from .views import _safe_next
+
+bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+
+#: Outcomes staff can record after the referral itself.
+RECORDABLE = tuple(o for o in OUTCOMES if o != "referred")
+MAX_NOTE = 2000
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+@bp.post("/")
+def create():
+    """Refer ``seeker_id`` to ``vacancy_id``; an existing referral of the pair is reused."""
+    db = get_session()
+    seeker = get_seeker_or_404(db, request.form.get("seeker_id", ""))
+    vacancy = get_vacancy_or_404(db, request.form.get("vacancy_id", ""))
+    existing = db.scalar(select(Referral).where(Referral.seeker_id == seeker.seeker_id,
+                                                Referral.vacancy_id == vacancy.vacancy_id)
+                         .order_by(Referral.id.desc()).limit(1))
+    if existing is not None:
+        flash(_("This seeker was already referred to this post."), "info")
+        return redirect(url_for("referrals.detail", referral_id=existing.id))
+    ref = Referral(seeker_id=seeker.seeker_id, vacancy_id=vacancy.vacancy_id, created_by=current_user.id,
+                   source="staff", status="referred", status_date=dt.date.today(),
+                   score=_float(request.form.get("score")), rank=_int(request.form.get("rank")),
+                   note=(request.form.get("note") or "").strip()[:MAX_NOTE] or None)
+    db.add(ref)
+    db.flush()
+    record("refer", [seeker.seeker_id], vacancy_id=vacancy.vacancy_id, detail=f"referral {ref.id}")
+    db.commit()
+    flash(_("Referral recorded."), "info")
+    return redirect(url_for("referrals.detail", referral_id=ref.id))
+
+
+def get_referral_or_404(referral_id: int) -> Referral:
+    """The referral if its seeker is visible to the current user; else 404."""
+    db = get_session()
+    ref = db.scalar(select(Referral).where(Referral.id == referral_id).options(selectinload(Referral.events)))
+    if ref is None:
+        abort(404, _("Referral %(id)s doesn't exist.", id=referral_id))
+    get_seeker_or_404(db, ref.seeker_id)
+    return ref
+
+
+@bp.get("/<int:referral_id>")
+def detail(referral_id: int):
+    """One referral: seeker (masked), post, events and the outcome form."""
+    ref = get_referral_or_404(referral_id)
+    record("view_referral", [ref.seeker_id], vacancy_id=ref.vacancy_id, detail=f"referral {ref.id}")
+    get_session().commit()
+    return render_template("referrals/detail.html", ref=ref, outcomes=RECORDABLE, today=dt.date.today())
+
+
+@bp.post("/<int:referral_id>/outcome")
+def outcome(referral_id: int):
+    """Record an outcome with date (YYYY-MM-DD, not in the future) and note."""
+    db = get_session()
+    ref = get_referral_or_404(referral_id)
+    kind = request.form.get("outcome", "")
+    try:
+        day = dt.date.fromisoformat(request.form.get("date", "").strip())
+    except ValueError:
+        day = None
+    if kind not in RECORDABLE or day is None or day > dt.date.today():
+        flash(_("Choose an outcome and a valid date that is not in the future."), "error")
+        return redirect(url_for("referrals.detail", referral_id=ref.id))
+    ref.events.append(OutcomeEvent(outcome=kind, date=day, recorded_by=current_user.id, source="staff",
+                                   note=(request.form.get("note") or "").strip()[:MAX_NOTE] or None))
+    db.flush()
+    set_referral_status(ref)
+    recount_hired(db, [ref.vacancy_id])
+    record("outcome", [ref.seeker_id], vacancy_id=ref.vacancy_id, detail=f"referral {ref.id}: {kind}")
+    db.commit()
+    flash(_("Outcome recorded."), "info")
+    return redirect(_safe_next(request.form.get("next")) or url_for("referrals.detail", referral_id=ref.id))

@@ -1,0 +1,179 @@
+"""Seeker search and the seeker page (ranked posts with reasons).
+
+Search criteria that identify a person (name, phone tail) travel only in a
+POST body, never in a URL, so they stay out of access logs and browser
+history; results link to seekers by id. District-scoped staff see only
+their district's seekers: any other seeker id gives 404, as if unknown.
+Every page that shows seekers writes one audit row per person shown.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from matcher.errors import MatcherError
+
+from .audit import commit_audit, record
+from .auth import admin_required, can_see_seeker
+from .db import get_session
+from .engine import get_fitted
+from .models import Referral, Seeker, Vacancy
+from .views import DISTRICTS, PRIORITY_LABELS
+
+bp = Blueprint("seekers", __name__, url_prefix="/seekers")
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_query(criteria: dict[str, str], district_scope: str | None):
+    """A SELECT over seekers for the given criteria (all optional, ANDed).
+
+    ``seeker_id`` and ``name`` match as prefixes, ``phone_tail`` the last
+    four digits, ``skill`` a substring of any skill or certificate,
+    ``education`` an exact level 0..6, ``group`` a priority-group code.
+    """
+    q = select(Seeker)
+    if district_scope:
+        q = q.where(Seeker.district == district_scope)
+    if criteria.get("seeker_id"):
+        q = q.where(Seeker.seeker_id.like(_like_escape(criteria["seeker_id"]) + "%", escape="\\"))
+    if criteria.get("name"):
+        q = q.where(Seeker.name.like(_like_escape(criteria["name"]) + "%", escape="\\"))
+    if criteria.get("phone_tail"):
+        q = q.where(Seeker.phone_tail == criteria["phone_tail"][-4:])
+    if criteria.get("district"):
+        q = q.where(Seeker.district == criteria["district"])
+    if criteria.get("education", "").isdigit():
+        q = q.where(Seeker.education_level == int(criteria["education"]))
+    if criteria.get("group"):
+        if criteria["group"] == "4045":
+            q = q.where(Seeker.is_4045.is_(True))
+        else:
+            q = q.where(Seeker.groups_text.like("%|" + _like_escape(criteria["group"]) + "|%", escape="\\"))
+    if criteria.get("skill"):
+        q = q.where(Seeker.skills_text.like("%" + _like_escape(criteria["skill"]) + "%", escape="\\"))
+    return q.order_by(Seeker.seeker_id)
+
+
+CRITERIA = ("seeker_id", "name", "phone_tail", "district", "education", "group", "skill")
+
+
+@bp.route("/", methods=("GET", "POST"))
+def search():
+    """GET: the search form. POST: the form plus matching seekers (masked)."""
+    criteria = {k: request.form.get(k, "").strip()[:64] for k in CRITERIA} if request.method == "POST" else {}
+    results, page, more = None, 0, False
+    if request.method == "POST":
+        limit = current_app.config["SEARCH_LIMIT"]
+        page_text = request.form.get("page", "0")
+        page = int(page_text) if page_text.isdigit() else 0
+        db = get_session()
+        rows = db.scalars(search_query(criteria, current_user.district if not current_user.is_admin else None)
+                          .offset(page * limit).limit(limit + 1)).all()
+        more = len(rows) > limit
+        results = rows[:limit]
+        used = ",".join(k for k in CRITERIA if criteria.get(k))
+        if results:
+            record("search_seekers", [s.seeker_id for s in results], detail=f"by: {used}"[:255])
+        else:
+            record("search_seekers", detail=f"by: {used} (no results)")
+        commit_audit()
+    return render_template("seekers/search.html", criteria=criteria, results=results, page=page,
+                           more=more, groups=PRIORITY_LABELS)
+
+
+def get_seeker_or_404(db: Session, seeker_id: str) -> Seeker:
+    """The seeker if it exists and the current user may see it; else 404."""
+    seeker = db.get(Seeker, seeker_id)
+    if seeker is None or not can_see_seeker(current_user, seeker):
+        abort(404, _("Seeker %(id)s doesn't exist or is outside your district.", id=seeker_id))
+    return seeker
+
+
+def _float_arg(name: str) -> float | None:
+    text = request.args.get(name, "").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+def match_filters(seeker: Seeker) -> dict:
+    """Filters from the query string; defaults come from the seeker's profile."""
+    submitted = request.args.get("f") == "1"
+    district = request.args.get("district", "").strip()
+    return {
+        "district": district if district in DISTRICTS else "",
+        "min_wage": _float_arg("min_wage"),
+        "welfare": request.args.get("welfare") == "1",
+        "shift": (request.args.get("shift") == "1") if submitted else seeker.accepts_shift_work is not False,
+    }
+
+
+def ranked_posts(db: Session, seeker: Seeker, filters: dict) -> tuple[list[dict], str | None]:
+    """The top matches for ``seeker`` under ``filters`` as dicts, plus an error text.
+
+    Each dict is ``Match.to_dict()`` with a ``vacancy`` entry (the DB row).
+    """
+    fitted = get_fitted(db)
+    if fitted is None:
+        return [], _("No data has been imported yet.")
+    mask = fitted.vacancy_mask(db, district=filters["district"] or None, min_wage=filters["min_wage"],
+                               welfare_only=filters["welfare"], include_shift=filters["shift"])
+    try:
+        matches = fitted.matcher.for_seeker(seeker.seeker_id, current_app.config["MATCHES_K"],
+                                            vacancy_mask=mask)
+    except MatcherError:
+        return [], _("This seeker is not in the fitted data yet. If data was just imported, the matcher is being refitted: reload the page in a minute.")
+    rows = [m.to_dict() for m in matches]
+    ids = [r["vacancy_id"] for r in rows]
+    vacancies = {v.vacancy_id: v for v in db.scalars(select(Vacancy).where(Vacancy.vacancy_id.in_(ids)))}
+    for r in rows:
+        r["vacancy"] = vacancies.get(r["vacancy_id"])
+    return [r for r in rows if r["vacancy"] is not None], None
+
+
+def seeker_referrals(db: Session, seeker_id: str) -> list[Referral]:
+    """The seeker's referral history, newest first, with events and posts."""
+    return db.scalars(select(Referral).where(Referral.seeker_id == seeker_id)
+                      .options(selectinload(Referral.events)).order_by(Referral.created_at.desc(),
+                                                                        Referral.id.desc())).all()
+
+
+def render_seeker(seeker_id: str, reveal: bool = False):
+    """Render the seeker page; writes the audit row (``view_seeker``/``reveal_seeker``)."""
+    db = get_session()
+    seeker = get_seeker_or_404(db, seeker_id)
+    filters = match_filters(seeker)
+    posts, problem = ranked_posts(db, seeker, filters)
+    history = seeker_referrals(db, seeker.seeker_id)
+    titles = {v.vacancy_id: v for v in db.scalars(select(Vacancy).where(
+        Vacancy.vacancy_id.in_({r.vacancy_id for r in history})))} if history else {}
+    referred = {r.vacancy_id for r in history}
+    record("reveal_seeker" if reveal else "view_seeker", [seeker.seeker_id],
+           detail=f"matches shown: {len(posts)}")
+    commit_audit()
+    return render_template("seekers/detail.html", seeker=seeker, posts=posts, problem=problem,
+                           filters=filters, history=history, titles=titles, referred=referred,
+                           reveal=reveal, today=dt.date.today())
+
+
+@bp.get("/<seeker_id>")
+def detail(seeker_id: str):
+    """The seeker page: masked profile, ranked posts with reasons, history."""
+    return render_seeker(seeker_id)
+
+
+@bp.post("/<seeker_id>/reveal")
+@admin_required
+def reveal(seeker_id: str):
+    """Admin only: the same page with name, ID number and phone in full (audited)."""
+    return render_seeker(seeker_id, reveal=True)

@@ -1,0 +1,144 @@
+"""App-wide view helpers: the language switch, labels, template filters, errors.
+
+Every label shown to staff is a Flask-Babel message here or in a template,
+so the zh_CN catalogue covers the whole UI and English is a switch away.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from .masking import mask_id_number, mask_name, mask_phone
+
+#: Canonical districts of Panzhihua (data values, shown as stored).
+DISTRICTS: tuple[str, ...] = ("东区", "西区", "仁和区", "米易县", "盐边县")
+
+PRIORITY_LABELS = {
+    "4045": _l("4045 person"),
+    "zero_employment_family": _l("Zero-employment family"),
+    "rural_migrant": _l("Rural migrant worker"),
+    "graduate": _l("College graduate"),
+    "disabled": _l("Disabled person"),
+    "veteran": _l("Veteran"),
+    "hard_to_employ": _l("Hard to employ"),
+    "school_leaver": _l("School leaver"),
+}
+
+EDUCATION_LABELS = (
+    _l("Primary school or below"), _l("Junior middle school"),
+    _l("Senior high / technical secondary"), _l("Junior college"), _l("Bachelor"),
+    _l("Master"), _l("Doctorate"),
+)
+
+DIMENSION_LABELS = {
+    "skills": _l("Skills"), "occupation": _l("Experience / occupation"), "education": _l("Education"),
+    "wage": _l("Wage"), "place": _l("Location"), "conditions": _l("Working conditions"),
+    "priority": _l("Priority policy"),
+}
+
+OUTCOME_LABELS = {
+    "referred": _l("Referred"), "interviewed": _l("Interviewed"), "hired": _l("Hired"),
+    "rejected": _l("Rejected by employer"), "declined": _l("Declined by seeker"),
+}
+
+DISTANCE_LABELS = {
+    "same": _l("Same district"), "adjacent": _l("Neighbouring district"),
+    "city": _l("Elsewhere in the city"), "outside": _l("Outside the city"), "unknown": _l("Unknown"),
+}
+
+STATUS_LABELS = {
+    "meets": _l("Meets"), "one_short": _l("One level short"), "far_short": _l("Far short"),
+    "over": _l("Above requirement"), "unknown": _l("Unknown"), "none_required": _l("Not required"),
+    "below": _l("Below expectation"), "negotiable": _l("Negotiable"),
+}
+
+GENDER_LABELS = {"F": _l("Female"), "M": _l("Male")}
+ROLE_LABELS = {"admin": _l("Administrator"), "staff": _l("Staff")}
+CHART_COLOURS = ("#2b6cb0", "#2f855a", "#c05621", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568")
+
+
+def label(mapping: dict, key: object) -> str:
+    """The translated label for ``key``, or the key itself when unknown."""
+    if key is None:
+        return ""
+    value = mapping.get(str(key))
+    return str(value) if value is not None else str(key)
+
+
+def education_label(level: object) -> str:
+    """Translated label of an education level 0..6, ``""`` when unknown."""
+    try:
+        idx = int(level)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    return str(EDUCATION_LABELS[idx]) if 0 <= idx < len(EDUCATION_LABELS) else ""
+
+
+def is_english() -> bool:
+    """True when the page is being rendered in English."""
+    return str(get_locale() or "zh_CN").startswith("en")
+
+
+def flag_message(flag: dict) -> str:
+    """A compliance flag's message in the page language."""
+    if is_english():
+        return flag.get("message_en") or flag.get("message_zh") or flag.get("code", "")
+    return flag.get("message_zh") or flag.get("message_en") or flag.get("code", "")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """A same-site relative path, or None (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def init_app(app: Flask) -> None:
+    """Register the language switch, template helpers and error pages."""
+
+    @app.post("/lang")
+    def set_language():
+        lang = request.form.get("lang", "")
+        from . import LANGUAGES
+
+        if lang in LANGUAGES:
+            session["lang"] = lang
+        return redirect(_safe_next(request.form.get("next")) or url_for("index"))
+
+    app.jinja_env.filters.update(
+        mask_name=mask_name, mask_id=mask_id_number, mask_phone=mask_phone,
+        priority_label=lambda k: label(PRIORITY_LABELS, k),
+        education_label=education_label,
+        dimension_label=lambda k: label(DIMENSION_LABELS, k),
+        outcome_label=lambda k: label(OUTCOME_LABELS, k),
+        distance_label=lambda k: label(DISTANCE_LABELS, k),
+        status_label=lambda k: label(STATUS_LABELS, k),
+        gender_label=lambda k: label(GENDER_LABELS, k),
+        role_label=lambda k: label(ROLE_LABELS, k),
+        flag_message=flag_message,
+        yuan=lambda v: "" if v is None or v != v else f"{float(v):,.0f}",
+    )
+
+    @app.context_processor
+    def inject():
+        from . import LANGUAGES
+
+        return {"LANGUAGES": LANGUAGES, "current_lang": str(get_locale() or "zh_CN"),
+                "DISTRICTS": DISTRICTS, "PRIORITY_LABELS": PRIORITY_LABELS,
+                "EDUCATION_LABELS": EDUCATION_LABELS, "OUTCOME_LABELS": OUTCOME_LABELS,
+                "CHART_COLOURS": CHART_COLOURS}
+
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, _error_page(code))
+
+
+def _error_page(code: int):
+    def handler(exc):
+        return render_template("error.html", code=code, description=getattr(exc, "description", "")), code
+    return handler

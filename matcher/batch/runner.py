@@ -1,0 +1,398 @@
+"""The nightly batch: every seeker against every open post, both ways, capacity-aware, crash-safe.
+
+Stages (timed, each with progress): ``load`` (read + normalise + validate the
+two files, sha256 of each) → ``fit`` (the matching core's features) →
+``score`` (block tasks on the backend: each seeker's wide candidate list and
+every post's best seekers) → ``capacity`` (capacity-aware lists and
+congestion metrics) → ``explain`` (per-dimension contributions and reasons of
+every listed pair, on the backend) → ``write`` (all files into a temporary
+folder) → ``commit`` (fsync + atomic swap, see :mod:`matcher.batch.atomic`).
+
+Output files and run.json keys are documented in ``matcher/batch/README.md``.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import matcher
+from matcher.batch.atomic import RunFolder, RunLock
+from matcher.batch.backends import Backend, make_backend
+from matcher.batch.blocks import ScorePlan, details_task, score_task
+from matcher.batch.capacity import CapacitySettings, capacity_lists, congestion_metrics
+from matcher.batch.outputs import match_frame, reason_texts, sha256_file, write_table
+from matcher.batch.progress import Progress
+from matcher.batch.topk import empty_top, merge_topk
+from matcher.errors import InputFileError, MatcherError
+
+#: Score at or above which a match counts as feasible when the settings define no ``min_score``.
+DEFAULT_FEASIBLE = 0.5
+#: Environment variable naming a stage after which the run pauses (crash-safety tests only).
+PAUSE_ENV = "MATCHER_BATCH_PAUSE_AFTER"
+#: Pairs per scoring block aimed for by the automatic block size.
+PAIRS_PER_BLOCK_DENSE = 2_000_000
+SEEKERS_PER_BLOCK_BLOCKED = 1_000
+
+
+@dataclass
+class BatchConfig:
+    """Everything a batch run needs.
+
+    seekers, vacancies : input files (CSV/XLSX/Parquet, see SCHEMA.md).
+    out : the results path readers use (a symlink managed by the batch).
+    top_k : list length both ways (>= 1). settings : anything
+        ``MatchSettings.from_path_or_dict`` accepts. backend : ``local`` or
+        ``dask``; scheduler : dask scheduler address; workers : threads
+        (local) or worker processes (dask LocalCluster). block_size : seekers
+        per scoring block (None = automatic). blocking : score only the core's
+        candidate pairs (default False: every pair, exact both ways). capacity : knobs of the
+        capacity-aware lists. keep : previous complete runs kept on disk.
+    """
+
+    seekers: Path
+    vacancies: Path
+    out: Path
+    top_k: int = 20
+    settings: Any = None
+    backend: str = "local"
+    scheduler: str | None = None
+    workers: int | None = None
+    block_size: int | None = None
+    blocking: bool = False
+    capacity: CapacitySettings = field(default_factory=CapacitySettings)
+    keep: int = 1
+
+    def __post_init__(self) -> None:
+        self.seekers, self.vacancies, self.out = Path(self.seekers), Path(self.vacancies), Path(self.out)
+        if not isinstance(self.top_k, int) or self.top_k < 1:
+            raise MatcherError(f"--top-k must be a whole number >= 1, got {self.top_k!r}.")
+        if self.block_size is not None and self.block_size < 1:
+            raise MatcherError(f"--block-size must be >= 1 seekers, got {self.block_size!r}.")
+
+
+def _pause(stage: str) -> None:
+    """Test hook: stop after ``stage`` when MATCHER_BATCH_PAUSE_AFTER names it (so a test can kill us)."""
+    if os.environ.get(PAUSE_ENV) == stage:
+        print(f"paused after {stage}", file=sys.stderr, flush=True)
+        time.sleep(3600)
+
+
+def feasibility_threshold(settings: Any) -> float:
+    """``settings.min_score`` when the settings define it, else :data:`DEFAULT_FEASIBLE` (0.5)."""
+    v = getattr(settings, "min_score", None)
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else DEFAULT_FEASIBLE
+
+
+def _groups_of(frame: pd.DataFrame, order: np.ndarray) -> list[list[str]]:
+    if "priority_groups" not in frame.columns:
+        return [[] for _ in range(order.size)]
+    cells = frame["priority_groups"].to_numpy(dtype=object)[order]
+    return [sorted(str(g) for g in c) if isinstance(c, (list, tuple, np.ndarray)) else [] for c in cells]
+
+
+class _Timer:
+    def __init__(self, progress: Progress, timings: dict[str, float]) -> None:
+        self.progress, self.timings = progress, timings
+
+    def stage(self, name: str, total: int | None = None, unit: str = "") -> Any:
+        timer = self
+
+        class _Ctx:
+            def __enter__(self_inner) -> Any:
+                self_inner.st = timer.progress.stage(name, total, unit)
+                return self_inner.st
+
+            def __exit__(self_inner, exc_type: Any, *_: Any) -> None:
+                secs = self_inner.st.close()
+                timer.timings[name] = round(secs, 3)
+                if exc_type is None:
+                    _pause(name)
+
+        return _Ctx()
+
+
+def run_batch(cfg: BatchConfig, progress: Progress | None = None, backend: Backend | None = None,
+              clock: Callable[[], _dt.datetime] = _dt.datetime.now) -> dict[str, Any]:
+    """Run the nightly batch described by ``cfg``; returns the run record (also written as run.json).
+
+    Raises :class:`matcher.batch.atomic.BatchLockedError` when another run
+    holds the lock, :class:`InputFileError` for unusable inputs,
+    :class:`matcher.errors.SettingsError` for bad settings and
+    :class:`matcher.batch.backends.BackendError` when the backend cannot
+    start. On any failure the previous results stay in place.
+    """
+    progress = progress or Progress(enabled=False)
+    started = clock()
+    run_id = started.strftime("%Y%m%dT%H%M%S%f") + f"-{os.getpid()}"
+    timings: dict[str, float] = {}
+    T = _Timer(progress, timings)
+    t_all = time.perf_counter()
+    with RunLock(cfg.out, on_message=progress.line):
+        folder = RunFolder(cfg.out, run_id, keep=cfg.keep, hook=_pause)
+        folder.check_target()
+        own_backend = backend is None
+        backend = backend or make_backend(cfg.backend, cfg.scheduler, cfg.workers)
+        try:
+            record = _run(cfg, progress, backend, T, folder, run_id, started)
+        except BaseException:
+            folder.abort()
+            raise
+        finally:
+            if own_backend:
+                backend.close()
+        record["timings_seconds"]["total"] = round(time.perf_counter() - t_all, 3)
+        _summary(progress, record, cfg)
+        return record
+
+
+def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, folder: RunFolder,
+         run_id: str, started: _dt.datetime) -> dict[str, Any]:
+    from matcher.core import Matcher, MatchSettings
+    from matcher.io.loader import load_seekers, load_vacancies
+
+    # ---------------------------------------------------------------- load
+    with T.stage("load", 2, "files") as st:
+        inputs = {}
+        results = []
+        for role, path, loader in (("seekers", cfg.seekers, load_seekers), ("vacancies", cfg.vacancies, load_vacancies)):
+            if not path.is_file():
+                raise InputFileError(f"The {role} file {path} does not exist; check the --{role} path.")
+            res = loader(path)
+            results.append(res)
+            inputs[role] = {"path": str(path.resolve()), "file": path.name, "bytes": path.stat().st_size,
+                            "sha256": sha256_file(path), "counts": res.counts}
+            progress.line(f"load: {res.summary_line()}")
+            st.update()
+        seekers_res, vacancies_res = results
+        for role, res in (("seekers", seekers_res), ("vacancies", vacancies_res)):
+            if len(res.frame) == 0:
+                raise InputFileError(f"No usable rows in the {role} file {res.path.name} "
+                                     f"({res.counts['rejected']} rejected); run `matcher validate` to see why.")
+
+    # ----------------------------------------------------------------- fit
+    with T.stage("fit"):
+        settings = MatchSettings.from_path_or_dict(cfg.settings)
+        m = Matcher(settings).fit(seekers_res.frame, vacancies_res.frame)
+    F = m.features_
+    threshold = feasibility_threshold(settings)
+    seeker_order = np.argsort(F.seeker_id_rank, kind="stable").astype(np.int64)
+    exclude_expired = bool(settings.hard_constraints.exclude_expired)
+    open_mask = ~np.asarray(F.expired, bool) if exclude_expired else np.ones(F.n_vacancies, bool)
+    vac_by_id = np.argsort(F.vacancy_id_rank, kind="stable").astype(np.int64)
+    vacancy_open = vac_by_id[open_mask[vac_by_id]]
+    n, n_open, k = seeker_order.size, vacancy_open.size, cfg.top_k
+    k_wide = max(k, cfg.capacity.wide_factor * k)
+    blocking = bool(cfg.blocking)
+    plan = ScorePlan(seeker_order, vacancy_open, k, k_wide, blocking)
+    if cfg.block_size:
+        bs = cfg.block_size
+    elif blocking:
+        bs = SEEKERS_PER_BLOCK_BLOCKED
+    else:
+        bs = max(16, min(4096, PAIRS_PER_BLOCK_DENSE // max(n_open, 1)))
+    blocks = [(s, min(s + bs, n)) for s in range(0, n, bs)]
+
+    # --------------------------------------------------------------- score
+    wide_cols, wide_vals = empty_top(n, k_wide)
+    vac_rows, vac_vals = empty_top(n_open, k)
+    pairs_scored = exhaustive_rows = 0
+    payload = (m, plan)
+    with T.stage("score", n, "seekers") as st:
+        for _i, r in backend.run(score_task, payload, blocks):
+            wide_cols[r.start:r.stop] = r.wide_cols
+            wide_vals[r.start:r.stop] = r.wide_vals
+            vac_rows, vac_vals = merge_topk(vac_rows, vac_vals, r.vac_rows, r.vac_vals, k)
+            pairs_scored += r.pairs_scored
+            exhaustive_rows += r.exhaustive_rows
+            st.update(r.stop - r.start)
+
+    # ------------------------------------------------------------ capacity
+    openings = _openings(m.vacancies_, vacancy_open)
+    with T.stage("capacity"):
+        cap = capacity_lists(wide_cols, wide_vals, openings, k, cfg.capacity)
+        pure_cols = np.where(np.isfinite(wide_vals[:, :k]), wide_cols[:, :k], -1)
+        congestion = {
+            "pure": congestion_metrics(pure_cols, wide_vals[:, :k], n_open, None, openings),
+            "capacity": congestion_metrics(cap.cols, cap.scores, n_open, wide_vals[:, :k], openings),
+        }
+
+    # -------------------------------------------------------------- explain
+    s_r, s_j = _list_entries(wide_vals[:, :k])
+    v_c, v_j = _list_entries(vac_vals)
+    v_r = vac_rows[v_c, v_j].astype(np.int64)
+    c_r, c_j = np.nonzero(cap.cols >= 0)
+    keys_s = s_r * n_open + wide_cols[s_r, s_j].astype(np.int64)
+    keys_v = v_r * n_open + v_c
+    keys_c = c_r * n_open + cap.cols[c_r, c_j].astype(np.int64)
+    keys = np.unique(np.concatenate([keys_s, keys_v, keys_c]))
+    pr, pc = keys // n_open if n_open else keys, keys % n_open if n_open else keys
+    chunks = _pair_chunks(pr, bs)
+    details: dict[str, Any] = {"contributions": {}, "components": {}, "evidence": {}}
+    with T.stage("explain", int(keys.size), "pairs") as st:
+        for i, res in backend.run(details_task, payload,
+                                  [(seeker_order[pr[a:b]], vacancy_open[pc[a:b]]) for a, b in chunks]):
+            a, b = chunks[i]
+            for part in ("contributions", "components", "evidence"):
+                for d, arr in res[part].items():
+                    dest = details[part].setdefault(
+                        d, np.zeros(keys.size, bool if part == "evidence" else np.float64))
+                    dest[a:b] = arr
+            st.update(b - a)
+        details["reason"] = reason_texts(details["components"], details["evidence"], details["contributions"])
+
+    def pick(sel_keys: np.ndarray) -> dict[str, Any]:
+        ix = np.searchsorted(keys, sel_keys)
+        return {"contributions": {d: v[ix] for d, v in details["contributions"].items()},
+                "reason": details["reason"][ix]}
+
+    # ---------------------------------------------------------------- write
+    sid = F.seeker_ids[seeker_order].astype(str)
+    vid = F.vacancy_ids[vacancy_open].astype(str)
+    prio_flag = np.asarray(F.priority, bool)[seeker_order]
+    groups = _groups_of(m.seekers_, seeker_order)
+    group_text = np.array([";".join(g) for g in groups], dtype=object)
+    files: dict[str, Any] = {}
+    staging = None
+    with T.stage("write", 5, "files") as st:
+        staging = folder.stage()
+        tables = _tables(sid, vid, wide_cols, wide_vals, vac_rows, vac_vals, cap, (s_r, s_j), (v_c, v_j), (c_r, c_j),
+                         (keys_s, keys_v, keys_c), pick, prio_flag, group_text, threshold)
+        for stem, frame in tables.items():
+            files.update(write_table(frame, staging, stem))
+            st.update()
+        from matcher.commands.validate import write_issues
+
+        for p in write_issues(results, staging):
+            files[p.name] = {"rows": int(sum(1 for _ in open(p, encoding="utf-8-sig")) - 1), "sha256": sha256_file(p)}
+        st.update()
+
+    best = wide_vals[:, 0]
+    no_feasible = ~(best >= threshold)
+    by_group: dict[str, dict[str, int]] = {}
+    for g in sorted({x for gl in groups for x in gl}):
+        mask = np.array([g in gl for gl in groups], bool)
+        by_group[g] = {"seekers": int(mask.sum()), "without_feasible_match": int((mask & no_feasible).sum())}
+    record = {
+        "run_id": run_id,
+        "engine_version": matcher.__version__,
+        "started_at": started.isoformat(timespec="seconds"),
+        "reference_date": settings.reference_day().isoformat(),
+        "inputs": inputs,
+        "settings": settings.to_dict(),
+        "batch": {"top_k": k, "candidates_per_seeker": k_wide, "blocking": blocking, "block_size": bs,
+                  "blocks": len(blocks), **backend.describe(), "capacity": asdict(cfg.capacity),
+                  "feasible_threshold": threshold,
+                  "feasible_threshold_source": "settings.min_score" if hasattr(settings, "min_score")
+                  else "default 0.5 (settings define no min_score)"},
+        "counts": {
+            "seekers": int(n), "vacancies": int(F.n_vacancies), "open_vacancies": int(n_open),
+            "expired_vacancies": int(F.n_vacancies - n_open),
+            "pairs_scored": int(pairs_scored), "pairs_possible": int(n) * int(n_open),
+            "seekers_scored_exhaustively": int(exhaustive_rows),
+            "seekers_without_feasible_match": int(no_feasible.sum()),
+            "seekers_without_feasible_match_by_group": by_group,
+            "priority_policy_seekers": int(prio_flag.sum()),
+            "priority_policy_seekers_without_feasible_match": int((prio_flag & no_feasible).sum()),
+            "vacancies_without_feasible_seeker": int((~(vac_vals[:, 0] >= threshold)).sum()),
+            "seeker_list_rows": int(s_r.size), "vacancy_list_rows": int(v_c.size),
+            "capacity_list_rows": int(c_r.size),
+            "seekers_with_shorter_capacity_list": int(((cap.cols >= 0).sum(axis=1)
+                                                       < np.isfinite(wide_vals[:, :k]).sum(axis=1)).sum()),
+        },
+        "congestion": congestion,
+        "capacity": {"sinkhorn_iterations": cap.iterations, "sinkhorn_max_violation": round(cap.max_violation, 6),
+                     "posts_with_price": int((cap.price > 1e-9).sum()),
+                     "cap_min": int(cap.caps.min()) if cap.caps.size else 0,
+                     "cap_max": int(cap.caps.max()) if cap.caps.size else 0},
+        "files": files,
+        "timings_seconds": dict(T.timings),
+        "output": str(cfg.out),
+        "run_folder": str(folder.final),
+    }
+    (staging / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str),
+                                      encoding="utf-8")
+
+    with T.stage("commit"):
+        folder.commit()
+    record["timings_seconds"] = T.timings
+    return record
+
+
+def _openings(vacancies: pd.DataFrame, order: np.ndarray) -> np.ndarray:
+    if "openings" not in vacancies.columns:
+        return np.ones(order.size)
+    o = pd.to_numeric(vacancies["openings"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[order]
+    return np.where(np.isfinite(o) & (o >= 1), o, 1.0)
+
+
+def _list_entries(vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, slot) of the finite entries of a list matrix, row-major (owner order, then rank)."""
+    r, j = np.nonzero(np.isfinite(vals))
+    return r.astype(np.int64), j.astype(np.int64)
+
+
+def _pair_chunks(rows: np.ndarray, seekers_per_chunk: int) -> list[tuple[int, int]]:
+    """Split sorted pair rows into contiguous chunks of about ``seekers_per_chunk`` seekers."""
+    if rows.size == 0:
+        return []
+    bounds = np.searchsorted(rows, np.arange(0, int(rows[-1]) + seekers_per_chunk + 1, seekers_per_chunk))
+    bounds = np.unique(np.clip(bounds, 0, rows.size))
+    return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
+def _tables(sid: np.ndarray, vid: np.ndarray, wide_cols: np.ndarray, wide_vals: np.ndarray, vac_rows: np.ndarray,
+            vac_vals: np.ndarray, cap: Any, s_ent: tuple, v_ent: tuple, c_ent: tuple, keys: tuple, pick: Callable,
+            prio_flag: np.ndarray, group_text: np.ndarray, threshold: float) -> dict[str, pd.DataFrame]:
+    (s_r, s_j), (v_c, v_j), (c_r, c_j) = s_ent, v_ent, c_ent
+    keys_s, keys_v, keys_c = keys
+    out: dict[str, pd.DataFrame] = {}
+    out["seeker_matches"] = match_frame(
+        "seeker_id", sid[s_r], "vacancy_id", vid[wide_cols[s_r, s_j]], s_j + 1, wide_vals[s_r, s_j],
+        pick(keys_s), threshold=threshold)
+    vr = vac_rows[v_c, v_j].astype(np.int64)
+    vvals = vac_vals[v_c, v_j]
+    out["vacancy_matches"] = match_frame(
+        "vacancy_id", vid[v_c], "seeker_id", sid[vr], v_j + 1, vvals, pick(keys_v),
+        extra={"priority_group": prio_flag[vr], "priority_groups": group_text[vr]}, threshold=threshold)
+    cc = cap.cols[c_r, c_j].astype(np.int64)
+    out["seeker_matches_capacity"] = match_frame(
+        "seeker_id", sid[c_r], "vacancy_id", vid[cc], c_j + 1, cap.scores[c_r, c_j], pick(keys_c),
+        extra={"adjusted_score": cap.adjusted[c_r, c_j], "congestion_price": cap.price[cc],
+               "pure_rank": (cap.source[c_r, c_j] + 1).astype(np.int32)}, threshold=threshold)
+    # the vacancy view of the capacity lists: who each post is pushed to, best score first
+    o = np.lexsort((c_r, -np.round(cap.scores[c_r, c_j], 12), cc))
+    r2, j2, p2 = c_r[o], c_j[o], cc[o]
+    starts = np.r_[0, np.flatnonzero(np.diff(p2)) + 1] if p2.size else np.zeros(0, np.int64)
+    rank = np.arange(p2.size) - np.repeat(starts, np.diff(np.r_[starts, p2.size])) + 1 if p2.size else p2
+    out["vacancy_matches_capacity"] = match_frame(
+        "vacancy_id", vid[p2], "seeker_id", sid[r2], rank, cap.scores[r2, j2], pick(keys_c[o]),
+        extra={"adjusted_score": cap.adjusted[r2, j2], "priority_group": prio_flag[r2],
+               "priority_groups": group_text[r2]}, threshold=threshold)
+    return out
+
+
+def _summary(progress: Progress, record: dict[str, Any], cfg: BatchConfig) -> None:
+    c, g = record["counts"], record["congestion"]
+    t = record["timings_seconds"]
+    progress.line(f"summary: {c['seekers']:,} seekers x {c['open_vacancies']:,} open posts "
+                  f"({c['expired_vacancies']:,} expired); {c['pairs_scored']:,} pairs scored "
+                  f"({c['pairs_scored'] / max(c['pairs_possible'], 1):.1%} of all)")
+    progress.line(f"summary: seekers without a feasible match (score >= {record['batch']['feasible_threshold']}): "
+                  f"{c['seekers_without_feasible_match']:,}; priority-policy seekers without: "
+                  f"{c['priority_policy_seekers_without_feasible_match']:,} of {c['priority_policy_seekers']:,}")
+    for name in ("pure", "capacity"):
+        x = g[name]
+        progress.line(f"summary: {name:<8} coverage {x['coverage']:.1%}, gini {x['gini_exposure']:.3f}, "
+                      f"top-1% posts take {x['top1pct_share']:.1%} of slots, mean score loss {x['mean_score_loss']:.4f}")
+    progress.line("summary: timings " + ", ".join(f"{k} {v:.1f}s" for k, v in t.items()))
+    progress.line(f"summary: results in {cfg.out}/ (run {record['run_id']})")

@@ -1,0 +1,359 @@
+"""Match settings: one JSON-friendly object with every weight, threshold and policy.
+
+:class:`MatchSettings` is a plain dataclass tree (never pickled). Build it with
+:meth:`MatchSettings.from_path_or_dict` from ``None`` (the shipped defaults in
+``matcher/data/default_settings.json``), a path to a JSON file, a JSON string
+or a (partial) dict; a partial dict is merged over the defaults, section by
+section. :meth:`MatchSettings.to_dict` gives the same tree back as plain JSON
+values. Keys starting with ``_`` (comments in the JSON file) are ignored.
+
+Invalid input raises :class:`matcher.errors.SettingsError` naming the key, the
+value seen and what is expected (unknown keys, wrong types, negative weights,
+an unparseable ``reference_date`` ...).
+
+The meaning of every value is documented in the shipped JSON file and in the
+field comments below. Scores of every dimension are in [0, 1]; wages are
+yuan per month.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import typing
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from matcher.errors import SettingsError
+
+#: The scored dimensions, in the fixed order used for contributions.
+DIMENSIONS: tuple[str, ...] = ("skills", "occupation", "education", "wage", "place", "conditions")
+
+#: Canonical priority-group codes (see matcher.schema).
+PRIORITY_GROUPS: tuple[str, ...] = (
+    "4045", "zero_employment_family", "rural_migrant", "graduate", "disabled", "veteran",
+)
+
+
+@dataclass
+class SkillSettings:
+    """How the skills dimension is computed (see :mod:`matcher.core.compare`)."""
+
+    required_weight: float = 1.0       # weight of coverage of required skills
+    preferred_weight: float = 0.3      # weight of coverage of preferred skills
+    certificate_weight: float = 0.5    # weight of coverage of required certificates
+    vacancy_side_share: float = 0.35   # share of "vacancy items covered" vs "seeker items used"
+    softmax_power: float = 6.0         # p of the p-norm soft maximum over similar items
+    match_threshold: float = 0.5       # similarity at which a required item counts as matched in explanations
+    certificate_level_shortfall: float = 0.6  # similarity factor when the seeker's certificate level is lower
+    idf_weighting: bool = True         # weight items by rarity (log inverse document frequency) in the means
+
+
+@dataclass
+class OccupationSettings:
+    """Experience / desired titles / profile text vs the post, plus occupation codes."""
+
+    title_field_weight: float = 0.35   # weight of the title field in the field-weighted TF-IDF vector
+    body_field_weight: float = 0.65    # weight of the body field (summary, skills / description)
+    auto_calibrate_text: bool = True   # read floor/ceiling off the market at fit (see features._text_calibration)
+    text_floor: float = 0.05           # cosine at or below which text similarity scores 0 (when not auto)
+    text_ceiling: float = 0.45         # cosine at or above which text similarity scores 1 (when not auto)
+    code_weight: float = 0.4           # share of occupation-code proximity when codes are known
+    use_codes: bool = True             # code titles with the occupation coder
+    min_code_score: float = 0.35       # coder confidence below which a coded title is ignored
+    years_full: float = 10.0           # years of experience that earn the full title weight
+    years_base: float = 0.6            # title weight of an experience with 0 years (unknown: midway)
+
+
+@dataclass
+class EducationSettings:
+    """Scores of the education statuses."""
+
+    meets: float = 1.0
+    over: float = 0.85                 # more than `over_tolerance` levels above the requirement
+    one_short: float = 0.5
+    far_short: float = 0.1
+    none_required: float = 1.0
+    over_tolerance: int = 1            # levels above the requirement still counted as "meets"
+
+
+@dataclass
+class WageSettings:
+    """Logistic slope in the relative gap (offered - expected) / expected."""
+
+    midpoint: float = -0.15            # relative gap scoring half of a met expectation
+    slope: float = 0.06                # logistic scale; larger is gentler
+
+
+@dataclass
+class PlaceSettings:
+    """Scores of the district relations; lodging softens distance."""
+
+    same: float = 1.0
+    adjacent: float = 0.75
+    city: float = 0.5
+    outside: float = 0.2
+    lodging_softening: float = 0.5     # share of the distance penalty removed when board and lodging are offered
+
+
+@dataclass
+class ConditionSettings:
+    """Shift work vs acceptance; social insurance."""
+
+    shift_conflict: float = 0.1        # score when the post needs shifts the seeker refuses
+    no_insurance: float = 0.4          # score of the insurance sub-part when none is offered
+    shift_weight: float = 0.6
+    insurance_weight: float = 0.4
+
+
+@dataclass
+class HardConstraintSettings:
+    """The only hard filters."""
+
+    exclude_expired: bool = True       # vacancies whose expires_on < reference_date are never ranked
+
+
+@dataclass
+class PrioritySettings:
+    """Explicit priority policy for the hard-to-employ (shown in every explanation)."""
+
+    enabled: bool = True
+    groups: list[str] = field(default_factory=lambda: ["4045", "zero_employment_family", "rural_migrant",
+                                                        "disabled", "veteran"])
+    public_welfare_boost: float = 0.05  # added to the score of a priority-group seeker on a public-welfare post
+    fair_ranking: bool = False          # FA*IR-style minimum share in every prefix of a vacancy's list
+    min_share: float = 0.3              # target share of priority-group candidates
+    alpha: float = 0.1                  # significance of the FA*IR minimum-count table
+
+
+@dataclass
+class ComplianceSettings:
+    """When a posted age window counts as narrow (flag only, never a filter)."""
+
+    narrow_age_span: int = 15           # age_max - age_min below this is narrow
+    narrow_age_max: int = 45            # age_max below this is narrow (excludes 4045 persons)
+
+
+@dataclass
+class BlockingSettings:
+    """Candidate generation for the nightly batch (``top_k_block``)."""
+
+    enabled: bool = True
+    skill_threshold: float = 0.5        # item similarity that makes a vacancy a candidate
+    max_item_share: float = 0.05        # items listed by more vacancies than this share do not generate candidates
+    text_threshold: float = 0.2         # title-field cosine that makes a vacancy a candidate
+    same_minor_group: bool = True       # same occupation minor group makes a candidate
+
+
+@dataclass
+class MatchSettings:
+    """All settings of the matching core. See the module docstring."""
+
+    top_k: int = 10
+    reference_date: str | None = None   # ISO date for expiry checks; None = today
+    minimum_wage: float = 2100.0        # yuan/month; Sichuan first-tier monthly minimum (2022)
+    weights: dict[str, float] = field(default_factory=lambda: {
+        "skills": 0.3, "occupation": 0.3, "education": 0.1, "wage": 0.12, "place": 0.12, "conditions": 0.06})
+    skills: SkillSettings = field(default_factory=SkillSettings)
+    occupation: OccupationSettings = field(default_factory=OccupationSettings)
+    education: EducationSettings = field(default_factory=EducationSettings)
+    wage: WageSettings = field(default_factory=WageSettings)
+    place: PlaceSettings = field(default_factory=PlaceSettings)
+    conditions: ConditionSettings = field(default_factory=ConditionSettings)
+    hard_constraints: HardConstraintSettings = field(default_factory=HardConstraintSettings)
+    priority: PrioritySettings = field(default_factory=PrioritySettings)
+    compliance: ComplianceSettings = field(default_factory=ComplianceSettings)
+    blocking: BlockingSettings = field(default_factory=BlockingSettings)
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    # ------------------------------------------------------------------ io
+    @classmethod
+    def from_path_or_dict(cls, source: str | Path | dict | MatchSettings | None = None) -> MatchSettings:
+        """Settings from ``None`` (shipped defaults), a JSON file path, a JSON string or a dict.
+
+        A dict (or file) may be partial: it is merged over the shipped defaults.
+        Raises :class:`SettingsError` on unreadable files, bad JSON or invalid values.
+        """
+        if isinstance(source, MatchSettings):
+            return source
+        base = default_settings_dict()
+        if source is None:
+            return _build(cls, base, "")
+        if isinstance(source, dict):
+            data = source
+        elif isinstance(source, (str, Path)):
+            text = str(source)
+            if isinstance(source, str) and text.lstrip().startswith("{"):
+                data = _loads(text, "the settings string")
+            else:
+                p = Path(source)
+                if not p.is_file():
+                    raise SettingsError(f"Settings file '{p}' does not exist; give a JSON file or a JSON string.")
+                data = _loads(p.read_text(encoding="utf-8-sig"), f"settings file '{p}'")
+        else:
+            raise SettingsError(f"Settings must be a path, a JSON string, a dict or None, not {type(source).__name__}.")
+        if not isinstance(data, dict):
+            raise SettingsError(f"Settings must be a JSON object at the top level, got {type(data).__name__}.")
+        return _build(cls, _merge(base, data, ""), "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as plain JSON values (round-trips through :meth:`from_path_or_dict`)."""
+        return json.loads(json.dumps(asdict(self)))
+
+    def to_json(self, indent: int = 2) -> str:
+        """The settings as a JSON string."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    # ------------------------------------------------------------ checks
+    def validate(self) -> None:
+        """Check value ranges; raise :class:`SettingsError` naming the key and value."""
+        if not isinstance(self.top_k, int) or isinstance(self.top_k, bool) or self.top_k < 1:
+            raise SettingsError(f"top_k must be a whole number >= 1, got {self.top_k!r}.")
+        if self.minimum_wage < 0:
+            raise SettingsError(f"minimum_wage must be >= 0 yuan/month, got {self.minimum_wage!r}.")
+        self.reference_day()
+        unknown = sorted(set(self.weights) - set(DIMENSIONS))
+        if unknown:
+            raise SettingsError(f"Unknown weight(s) {unknown}; expected some of {list(DIMENSIONS)}.")
+        for k, v in self.weights.items():
+            if not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
+                raise SettingsError(f"weights.{k} must be a number >= 0, got {v!r}.")
+        if sum(self.weights.values()) <= 0:
+            raise SettingsError("At least one weight must be > 0 (weights are all zero).")
+        for name in ("required_weight", "preferred_weight", "certificate_weight"):
+            if getattr(self.skills, name) < 0:
+                raise SettingsError(f"skills.{name} must be >= 0, got {getattr(self.skills, name)!r}.")
+        _unit("skills.vacancy_side_share", self.skills.vacancy_side_share)
+        _unit("skills.match_threshold", self.skills.match_threshold)
+        _unit("skills.certificate_level_shortfall", self.skills.certificate_level_shortfall)
+        if self.skills.softmax_power < 1:
+            raise SettingsError(f"skills.softmax_power must be >= 1, got {self.skills.softmax_power!r}.")
+        _unit("occupation.code_weight", self.occupation.code_weight)
+        if not 0 <= self.occupation.text_floor < self.occupation.text_ceiling <= 1:
+            raise SettingsError("occupation.text_floor must be below occupation.text_ceiling, both in [0, 1]; got "
+                                f"{self.occupation.text_floor!r} and {self.occupation.text_ceiling!r}.")
+        if self.occupation.years_full <= 0:
+            raise SettingsError(f"occupation.years_full must be > 0, got {self.occupation.years_full!r}.")
+        for sec, names in (("education", ("meets", "over", "one_short", "far_short", "none_required")),
+                           ("place", ("same", "adjacent", "city", "outside", "lodging_softening")),
+                           ("conditions", ("shift_conflict", "no_insurance"))):
+            for n in names:
+                _unit(f"{sec}.{n}", getattr(getattr(self, sec), n))
+        if self.wage.slope <= 0:
+            raise SettingsError(f"wage.slope must be > 0, got {self.wage.slope!r}.")
+        bad = sorted(set(self.priority.groups) - set(PRIORITY_GROUPS))
+        if bad:
+            raise SettingsError(f"priority.groups has unknown group(s) {bad}; expected some of {list(PRIORITY_GROUPS)}.")
+        if self.priority.public_welfare_boost < 0:
+            raise SettingsError(f"priority.public_welfare_boost must be >= 0, got {self.priority.public_welfare_boost!r}.")
+        _unit("priority.min_share", self.priority.min_share)
+        _unit("blocking.max_item_share", self.blocking.max_item_share)
+        if not 0 < self.priority.alpha < 1:
+            raise SettingsError(f"priority.alpha must be in (0, 1), got {self.priority.alpha!r}.")
+
+    def reference_day(self) -> _dt.date:
+        """The reference date for expiry checks (``reference_date`` or today)."""
+        if self.reference_date is None:
+            return _dt.date.today()
+        try:
+            return _dt.date.fromisoformat(str(self.reference_date))
+        except ValueError:
+            raise SettingsError(f"reference_date must be an ISO date like 2024-03-01 or null, "
+                                f"got {self.reference_date!r}.") from None
+
+
+def default_settings_dict() -> dict[str, Any]:
+    """The shipped defaults (``matcher/data/default_settings.json``) as a dict without comments."""
+    with resources.files("matcher").joinpath("data/default_settings.json").open("r", encoding="utf-8") as fh:
+        return _strip_comments(json.load(fh))
+
+
+def _strip_comments(d: Any) -> Any:
+    if isinstance(d, dict):
+        return {k: _strip_comments(v) for k, v in d.items() if not str(k).startswith("_")}
+    return d
+
+
+def _loads(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SettingsError(f"Cannot read {what} as JSON: {exc.msg} at line {exc.lineno} column {exc.colno}.") from None
+
+
+def _unit(name: str, v: float) -> None:
+    if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 <= v <= 1:
+        raise SettingsError(f"{name} must be a number in [0, 1], got {v!r}.")
+
+
+def _merge(base: dict, over: dict, path: str) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        if str(k).startswith("_"):
+            continue
+        if k == "weights" and isinstance(v, dict):
+            out[k] = {**base.get(k, {}), **v}
+        elif isinstance(v, dict) and isinstance(base.get(k), dict):
+            out[k] = _merge(base[k], v, f"{path}{k}.")
+        else:
+            out[k] = v
+    return out
+
+
+def _check_type(value: Any, tp: Any, key: str) -> Any:
+    origin = typing.get_origin(tp)
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SettingsError(f"{key} must be a number, got {value!r}.")
+        return float(value)
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            raise SettingsError(f"{key} must be a whole number, got {value!r}.")
+        return value
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise SettingsError(f"{key} must be true or false, got {value!r}.")
+        return value
+    if origin is list:
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise SettingsError(f"{key} must be a list of strings, got {value!r}.")
+        return list(value)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise SettingsError(f"{key} must be an object, got {value!r}.")
+        return {str(k): _check_type(v, float, f"{key}.{k}") for k, v in value.items()}
+    if typing.get_origin(tp) in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise SettingsError(f"{key} must be a string or null, got {value!r}.")
+        return value
+    return value
+
+
+def _build(cls: type, data: dict, path: str) -> Any:
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path.rstrip('.') or 'settings'} must be an object, got {data!r}.")
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise SettingsError(f"Unknown setting(s) {[path + u for u in unknown]}; expected some of "
+                            f"{sorted(path + n for n in names)}.")
+    kwargs: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name not in data:
+            if f.default is MISSING and f.default_factory is MISSING:  # pragma: no cover - all have defaults
+                raise SettingsError(f"Missing setting {path}{f.name}.")
+            continue
+        tp = hints[f.name]
+        if isinstance(tp, type) and is_dataclass(tp):
+            kwargs[f.name] = _build(tp, data[f.name], f"{path}{f.name}.")
+        else:
+            kwargs[f.name] = _check_type(data[f.name], tp, f"{path}{f.name}")
+    return cls(**kwargs)

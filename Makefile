@@ -6,8 +6,9 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-stamp
 DEMO    := demo_out
 PORT    ?= 5000
+DEMO_PASSWORD ?= demo-pzh-2026
 
-.PHONY: install demo demo-batch test test-fast bench clean
+.PHONY: install demo test test-fast bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -17,10 +18,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## demo: validate and match the bundled sample data, then start the web UI on it
+## demo: the engine end to end on the bundled sample data, then the staff web UI
+##       validate -> one seeker's matches -> nightly batch -> city report -> web UI
 demo: install
-	$(BIN)/matcher validate sample_data/seekers.csv sample_data/vacancies.csv --outcomes sample_data/outcomes.csv --out $(DEMO)
-	$(BIN)/matcher match --seekers sample_data/seekers.csv --vacancies sample_data/vacancies.csv --seeker S000001 -k 5
+	$(BIN)/matcher validate sample_data/seekers.csv sample_data/vacancies.csv --outcomes sample_data/outcomes.csv --out $(DEMO)/validation
+	$(BIN)/matcher match --seekers sample_data/seekers.csv --vacancies sample_data/vacancies.csv --seeker S0000001 -k 5
+	$(BIN)/matcher batch --seekers sample_data/seekers.csv --vacancies sample_data/vacancies.csv --out $(DEMO)/batch --top-k 20
+	$(BIN)/matcher report --seekers sample_data/seekers.csv --vacancies sample_data/vacancies.csv --batch $(DEMO)/batch --out $(DEMO)/report.html
+	@echo "City report: file://$(CURDIR)/$(DEMO)/report.html"
+	MATCHER_INSTANCE_PATH=$(CURDIR)/$(DEMO)/instance $(BIN)/matcher import sample_data/seekers.csv sample_data/vacancies.csv --outcomes sample_data/outcomes.csv
+	MATCHER_INSTANCE_PATH=$(CURDIR)/$(DEMO)/instance $(BIN)/matcher create-user --username demo --password $(DEMO_PASSWORD) --role admin --if-missing
+	@echo ""
+	@echo "Staff web UI: http://127.0.0.1:$(PORT)   sign in as demo / $(DEMO_PASSWORD)   (Ctrl-C stops it)"
+	MATCHER_INSTANCE_PATH=$(CURDIR)/$(DEMO)/instance $(BIN)/matcher serve --host 127.0.0.1 --port $(PORT)
 
 ## test: the whole test suite (browser tests run when chromium is installed)
 test: install

@@ -1,0 +1,173 @@
+"""The report's ONE adapter onto the matching core's per-dimension scores.
+
+The report needs, for many (seeker, vacancy) pairs at once, not only the total
+score but the raw component and the evidence flag of every dimension, and it
+needs to re-score pairs under a changed offered wage or expected wage. The
+public :class:`~matcher.core.Matcher` API returns totals (``score_block``) or
+one explained pair at a time (``explain``), so :func:`grid_scores` calls
+:func:`matcher.core.compare.score_grid` directly. This is the only place in
+:mod:`matcher.report` that touches core internals (``Features``, ``Grid``);
+when the core exposes a public vectorised "components" method this function
+is the single thing to switch over.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from matcher.core.compare import PRIORITY, Grid, score_grid
+from matcher.core.settings import DIMENSIONS
+from matcher.errors import MatcherError, NotFittedError
+
+#: Pairs scored per call of the core in pair mode (bounds memory of the sparse skill products).
+PAIR_CHUNK_SEEKERS = 1500
+
+
+@dataclass
+class Scores:
+    """Scores of a set of pairs (1-D) or of a dense block (2-D).
+
+    ``components[d]`` is the raw score of dimension d in [0, 1],
+    ``evidence[d]`` whether the dimension had data for the pair,
+    ``contributions`` add up (with ``priority``) to ``score``; ``weight_sum``
+    is Σ_d w_d·evidence_d, the denominator of the weighted mean.
+    """
+
+    score: np.ndarray
+    components: dict[str, np.ndarray]
+    evidence: dict[str, np.ndarray]
+    contributions: dict[str, np.ndarray]
+    weight_sum: np.ndarray
+
+
+def open_vacancies(matcher) -> np.ndarray:
+    """Boolean mask of vacancies that can be ranked (not expired when ``exclude_expired``)."""
+    F = _features(matcher)
+    if matcher.settings.hard_constraints.exclude_expired:
+        return ~np.asarray(F.expired, dtype=bool)
+    return np.ones(F.n_vacancies, dtype=bool)
+
+
+def _features(matcher):
+    F = getattr(matcher, "features_", None)
+    if F is None:
+        raise NotFittedError("The report needs a fitted Matcher; call Matcher(settings).fit(seekers, vacancies).")
+    return F
+
+
+def grid_scores(matcher, seeker_pos: np.ndarray, vacancy_pos: np.ndarray, *, dense: bool = False,
+                woff: np.ndarray | None = None, wexp: np.ndarray | None = None) -> Scores:
+    """Score pairs with per-dimension components, optionally under changed wages.
+
+    ``seeker_pos`` / ``vacancy_pos`` are positions in the fitted frames.
+    With ``dense=False`` they are aligned pair lists (same length) and the
+    result is 1-D; with ``dense=True`` the result is the block
+    ``len(seeker_pos) × len(vacancy_pos)``. ``woff`` (length n_vacancies) and
+    ``wexp`` (length n_seekers) replace the offered wage (top of range) and
+    the expected wage (bottom of range), yuan/month, NaN = unknown/面议 —
+    the counterfactual re-scoring of the wage dimension. Raises
+    :class:`MatcherError` on misaligned inputs.
+    """
+    F = _features(matcher)
+    st = matcher.settings
+    a = np.asarray(seeker_pos, dtype=np.int64)
+    b = np.asarray(vacancy_pos, dtype=np.int64)
+    if woff is not None or wexp is not None:
+        repl = {}
+        if woff is not None:
+            woff = np.asarray(woff, dtype=float)
+            if woff.shape != (F.n_vacancies,):
+                raise MatcherError(f"woff must have one wage per vacancy ({F.n_vacancies}), got shape {woff.shape}.")
+            repl["woff"] = woff
+        if wexp is not None:
+            wexp = np.asarray(wexp, dtype=float)
+            if wexp.shape != (F.n_seekers,):
+                raise MatcherError(f"wexp must have one wage per seeker ({F.n_seekers}), got shape {wexp.shape}.")
+            repl["wexp"] = wexp
+        F = dataclasses.replace(F, **repl)
+    if dense:
+        return _pack(score_grid(F, st, Grid(a, b)), st)
+    if a.shape != b.shape:
+        raise MatcherError(f"Pair lists must have the same length, got {a.shape} and {b.shape}.")
+    n = len(a)
+    out_score = np.zeros(n)
+    comps = {d: np.zeros(n) for d in DIMENSIONS}
+    evs = {d: np.zeros(n, dtype=bool) for d in DIMENSIONS}
+    contr = {d: np.zeros(n) for d in (*DIMENSIONS, PRIORITY)}
+    wsum = np.zeros(n)
+    if n == 0:
+        return Scores(out_score, comps, evs, contr, wsum)
+    order = np.argsort(a, kind="stable")
+    sa = a[order]
+    bounds = np.unique(sa, return_index=True)[1]
+    starts = bounds[::PAIR_CHUNK_SEEKERS].tolist() + [n]
+    for lo, hi in zip(starts[:-1], starts[1:]):
+        sel = order[lo:hi]
+        ua, ra = np.unique(a[sel], return_inverse=True)
+        ub, rb = np.unique(b[sel], return_inverse=True)
+        gs = score_grid(F, st, Grid(ua, ub, ra.astype(np.int64), rb.astype(np.int64)))
+        p = _pack(gs, st)
+        out_score[sel] = p.score
+        wsum[sel] = p.weight_sum
+        for d in DIMENSIONS:
+            comps[d][sel] = p.components[d]
+            evs[d][sel] = p.evidence[d]
+        for d in contr:
+            contr[d][sel] = p.contributions[d]
+    return Scores(out_score, comps, evs, contr, wsum)
+
+
+def _pack(gs, st) -> Scores:
+    wsum = np.zeros(np.shape(gs.score))
+    for d in DIMENSIONS:
+        wsum = wsum + st.weights.get(d, 0.0) * np.asarray(gs.evidence[d], dtype=bool)
+    return Scores(score=np.asarray(gs.score, dtype=float),
+                  components={d: np.asarray(gs.components[d], dtype=float) for d in DIMENSIONS},
+                  evidence={d: np.asarray(gs.evidence[d], dtype=bool) for d in DIMENSIONS},
+                  contributions={d: np.asarray(v, dtype=float) for d, v in gs.contributions.items()},
+                  weight_sum=wsum)
+
+
+def score_if_met(sc: Scores, dim: str, weights: dict[str, float], can_have_evidence: np.ndarray | bool = True
+                 ) -> np.ndarray:
+    """The score each pair would have if dimension ``dim`` were fully met (component 1).
+
+    Where the dimension already has evidence, its component is raised to 1
+    inside the same weighted mean. Where it has none but
+    ``can_have_evidence`` is True for the pair (e.g. a seeker with no listed
+    skills facing a post that lists some, after a course), the dimension
+    joins the mean with component 1. Otherwise the score is unchanged.
+    """
+    w = float(weights.get(dim, 0.0))
+    prio = sc.contributions.get(PRIORITY, 0.0)
+    base = sc.score - prio
+    ev = sc.evidence[dim]
+    den = sc.weight_sum
+    with np.errstate(invalid="ignore", divide="ignore"):
+        raised = np.where(den > 0, base + w * (1.0 - sc.components[dim]) / np.where(den > 0, den, 1.0), base)
+        joined = (base * den + w) / (den + w) if w > 0 else base
+    out = np.where(ev, raised, np.where(np.asarray(can_have_evidence, dtype=bool), joined, base))
+    return out + prio
+
+
+def score_without(sc: Scores, dim: str, weights: dict[str, float]) -> np.ndarray:
+    """The score each pair would have with dimension ``dim`` left out of the weighted mean.
+
+    That is the weighted mean of the other dimensions with evidence, plus the
+    priority boost; 0 (+ boost) when no other dimension has evidence.
+    """
+    w = float(weights.get(dim, 0.0))
+    prio = sc.contributions.get(PRIORITY, 0.0)
+    base = sc.score - prio
+    ev = sc.evidence[dim]
+    own_w = np.where(ev, w, 0.0)
+    rest_den = sc.weight_sum - own_w
+    rest = base * sc.weight_sum - own_w * sc.components[dim]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(rest_den > 1e-12, rest / np.where(rest_den > 1e-12, rest_den, 1.0), 0.0)
+    return out + prio
+
+
+__all__ = ["Scores", "grid_scores", "score_if_met", "score_without", "open_vacancies"]

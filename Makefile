@@ -30,7 +30,7 @@ demo: install
 	MATCHER_INSTANCE_PATH=$(CURDIR)/$(DEMO)/instance $(BIN)/matcher create-user --username demo --password $(DEMO_PASSWORD) --role admin --if-missing
 	@echo ""
 	@echo "Staff web UI: http://127.0.0.1:$(PORT)   sign in as demo / $(DEMO_PASSWORD)   (Ctrl-C stops it)"
-	MATCHER_INSTANCE_PATH=$(CURDIR)/$(DEMO)/instance $(BIN)/matcher serve --host 127.0.0.1 --port $(PORT)
+	MATCHER_INSTANCE_PATH=$(CURDIR)/$(DEMO)/instance $(BIN)/matcher serve --host 127.0.0.1 --port $(PORT) --batch-dir $(CURDIR)/$(DEMO)/batch
 
 ## test: the whole test suite (browser tests run when chromium is installed)
 test: install

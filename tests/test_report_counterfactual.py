@@ -139,3 +139,16 @@ def test_pool_from_batch_lists_matches_scored_pool(normaliser):
     b = pool_from_lists(m, sm, vm)
     assert b.dropped_ids == 1
     assert set(zip(b.seeker_pos, b.vacancy_pos)) == set(zip(p.seeker_pos, p.vacancy_pos))
+
+
+def test_causes_by_group_with_no_unmatched_seeker():
+    """Regression: an empty selection must give zero counts, not a KeyError."""
+    import pandas as pd
+
+    from matcher.report.analysis import causes_by_group
+
+    table = pd.DataFrame({"status": ["matched", "matched"], "binding": [None, None],
+                          "groups": [["4045"], []]})
+    out = causes_by_group(table, {"4045": 1})
+    assert (out["seekers"] == 0).all()
+    assert "all" in set(out["group"]) and "none" in set(out["group"])

@@ -12,7 +12,11 @@
     ``1``/``0``; the session cookie is ``Secure`` unless testing or set to 0
     (``matcher serve`` on a loopback address turns it off for plain http);
 ``MATCHER_SETTINGS``
-    a match-settings JSON file for the engine.
+    a match-settings JSON file for the engine;
+``MATCHER_BATCH_DIR``
+    the ``--out`` folder (symlink) of ``matcher batch``: its capacity-aware
+    lists are offered on the seeker and vacancy pages (config ``BATCH_DIR``;
+    default ``<instance>/batch`` when that exists).
 
 Every page needs a signed-in user except the sign-in page (and static files
 and the language switch). Responses carry a strict Content-Security-Policy,
@@ -30,7 +34,7 @@ from flask_babel import Babel
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from . import db, engine
+from . import db, engine, nightly
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -99,22 +103,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k != "INSTANCE_PATH"})
+    if "BATCH_DIR" not in app.config:
+        app.config["BATCH_DIR"] = nightly.default_batch_dir(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
 
     db.init_app(app)
     engine.init_app(app)
+    nightly.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
 
-    from . import audit, auth, imports, overview, referrals, seekers, vacancies, views
+    from . import audit, auth, cityreport, imports, overview, referrals, seekers, training, vacancies, views
 
-    for module in (auth, seekers, vacancies, referrals, overview, audit, imports):
+    for module in (auth, seekers, vacancies, referrals, overview, audit, imports, training, cityreport):
         app.register_blueprint(module.bp)
     views.init_app(app)
+    cityreport.init_app(app)
 
     @app.before_request
     def require_login():

@@ -21,7 +21,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 #: Actions written to the log.
 ACTIONS = ("view_seeker", "reveal_seeker", "search_seekers", "vacancy_candidates", "refer",
-           "outcome", "view_referral", "import")
+           "outcome", "view_referral", "import", "training_suggestions")
 
 
 def record(action: str, seeker_ids: Iterable[str | None] = (None,), vacancy_id: str | None = None,

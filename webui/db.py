@@ -20,7 +20,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine for ``url``; SQLite gets foreign keys and WAL."""
+    """Create an engine for ``url``; SQLite gets foreign keys, WAL and ``synchronous=NORMAL``."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -30,6 +30,10 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             if ":memory:" not in url:
                 cur.execute("PRAGMA journal_mode=WAL")
+                # WAL + NORMAL: still crash-safe for the application (no corruption, committed
+                # rows survive a process crash); only an OS crash or power cut can lose the
+                # last commits. Saves an fsync per audited page view.
+                cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

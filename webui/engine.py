@@ -52,6 +52,7 @@ class Fitted:
     vacancy_expires: np.ndarray
     seeker_ids: np.ndarray
     seeker_district: np.ndarray
+    seeker_pos: dict[str, int]
 
     def vacancy_mask(self, session: Session, *, district: str | None = None, min_wage: float | None = None,
                      welfare_only: bool = False, include_shift: bool = True,
@@ -76,8 +77,8 @@ class Fitted:
             today64 = np.datetime64(today or dt.date.today(), "D")
             exp = self.vacancy_expires
             mask &= np.isnat(exp) | (exp >= today64)
-            filled = session.scalars(select(Vacancy.vacancy_id).where(
-                Vacancy.hired_count >= Vacancy.openings)).all()
+            filled = session.scalars(select(Vacancy.vacancy_id).where(  # indexed: only posts with hires
+                Vacancy.hired_count > 0, Vacancy.hired_count >= Vacancy.openings)).all()
             if filled:
                 mask &= ~np.isin(self.vacancy_ids, np.asarray(filled, dtype=object))
         return mask
@@ -104,13 +105,14 @@ def _build(token: str, matcher: object, seconds: float) -> Fitted:
     expires = (pd.to_datetime(vac["expires_on"]).to_numpy(dtype="datetime64[D]")
                if "expires_on" in vac.columns else np.full(len(vac), np.datetime64("NaT"), dtype="datetime64[D]"))
     vids = vac["vacancy_id"].astype(str).to_numpy(dtype=object)
+    sids = see["seeker_id"].astype(str).to_numpy(dtype=object)
     return Fitted(
         token=token, matcher=matcher, fitted_at=dt.datetime.now(), fit_seconds=seconds,
         vacancy_ids=vids, vacancy_pos={v: i for i, v in enumerate(vids)},
         vacancy_district=vac["district"].astype(object).fillna("").to_numpy(dtype=object),
         vacancy_wage_top=top, vacancy_welfare=flag("public_welfare"), vacancy_shift=flag("shift_work"),
         vacancy_expires=expires,
-        seeker_ids=see["seeker_id"].astype(str).to_numpy(dtype=object),
+        seeker_ids=sids, seeker_pos={v: i for i, v in enumerate(sids)},
         seeker_district=see["district"].astype(object).fillna("").to_numpy(dtype=object),
     )
 

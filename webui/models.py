@@ -93,7 +93,7 @@ class Vacancy(Base):
     wage_negotiable: Mapped[bool] = mapped_column(Boolean, default=False)
     wage_raw: Mapped[str | None] = mapped_column(String(100))
     openings: Mapped[int] = mapped_column(Integer, default=1)
-    hired_count: Mapped[int] = mapped_column(Integer, default=0)
+    hired_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
     district: Mapped[str | None] = mapped_column(String(64), index=True)
     district_class: Mapped[str | None] = mapped_column(String(16))
     shift_work: Mapped[bool | None] = mapped_column(Boolean)
@@ -166,6 +166,9 @@ class Import(Base):
     seekers_file: Mapped[str | None] = mapped_column(String(255))
     vacancies_file: Mapped[str | None] = mapped_column(String(255))
     outcomes_file: Mapped[str | None] = mapped_column(String(255))
+    #: SHA-256 of the imported files (compared with a batch run's ``run.json`` inputs).
+    seekers_sha256: Mapped[str | None] = mapped_column(String(64))
+    vacancies_sha256: Mapped[str | None] = mapped_column(String(64))
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
     rejects: Mapped[list] = mapped_column(JSON, default=list)
     warnings: Mapped[list] = mapped_column(JSON, default=list)

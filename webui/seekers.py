@@ -23,6 +23,8 @@ from .auth import admin_required, can_see_seeker
 from .db import get_session
 from .engine import get_fitted
 from .models import Referral, Seeker, Vacancy
+from .nightly import current_run
+from .rankings import match_dict, batch_candidates, batch_state, capacity_posts, list_mode
 from .views import DISTRICTS, PRIORITY_LABELS
 
 bp = Blueprint("seekers", __name__, url_prefix="/seekers")
@@ -118,22 +120,32 @@ def match_filters(seeker: Seeker) -> dict:
     }
 
 
-def ranked_posts(db: Session, seeker: Seeker, filters: dict) -> tuple[list[dict], str | None]:
+def ranked_posts(db: Session, seeker: Seeker, filters: dict, mode: str = "plain",
+                 batch: dict | None = None) -> tuple[list[dict], str | None]:
     """The top matches for ``seeker`` under ``filters`` as dicts, plus an error text.
 
-    Each dict is ``Match.to_dict()`` with a ``vacancy`` entry (the DB row).
+    ``mode`` is ``plain`` (live ranking, narrowed by a current nightly list
+    when possible) or ``capacity`` (the nightly capacity-aware list; needs
+    ``batch``, the page's :func:`~webui.rankings.batch_state`). Each dict is
+    ``Match.to_dict()`` with a ``vacancy`` entry (the DB row).
     """
     fitted = get_fitted(db)
     if fitted is None:
         return [], _("No data has been imported yet.")
+    k = current_app.config["MATCHES_K"]
     mask = fitted.vacancy_mask(db, district=filters["district"] or None, min_wage=filters["min_wage"],
                                welfare_only=filters["welfare"], include_shift=filters["shift"])
+    run = current_run()
     try:
-        matches = fitted.matcher.for_seeker(seeker.seeker_id, current_app.config["MATCHES_K"],
-                                            vacancy_mask=mask)
+        if mode == "capacity" and run is not None and batch is not None:
+            rows = capacity_posts(run, fitted, seeker.seeker_id, mask, k)
+        else:
+            narrowed = batch_candidates(run, batch, fitted, seeker.seeker_id, mask, k)
+            matches = fitted.matcher.for_seeker(seeker.seeker_id, k,
+                                                vacancy_mask=mask if narrowed is None else narrowed)
+            rows = [match_dict(m) for m in matches]
     except MatcherError:
         return [], _("This seeker is not in the fitted data yet. If data was just imported, the matcher is being refitted: reload the page in a minute.")
-    rows = [m.to_dict() for m in matches]
     ids = [r["vacancy_id"] for r in rows]
     vacancies = {v.vacancy_id: v for v in db.scalars(select(Vacancy).where(Vacancy.vacancy_id.in_(ids)))}
     for r in rows:
@@ -153,17 +165,20 @@ def render_seeker(seeker_id: str, reveal: bool = False):
     db = get_session()
     seeker = get_seeker_or_404(db, seeker_id)
     filters = match_filters(seeker)
-    posts, problem = ranked_posts(db, seeker, filters)
+    batch = batch_state(current_run(), db, "seeker_matches_capacity")
+    mode = list_mode() if batch else "plain"
+    posts, problem = ranked_posts(db, seeker, filters, mode, batch)
     history = seeker_referrals(db, seeker.seeker_id)
     titles = {v.vacancy_id: v for v in db.scalars(select(Vacancy).where(
         Vacancy.vacancy_id.in_({r.vacancy_id for r in history})))} if history else {}
     referred = {r.vacancy_id for r in history}
     record("reveal_seeker" if reveal else "view_seeker", [seeker.seeker_id],
-           detail=f"matches shown: {len(posts)}")
+           detail=f"matches shown: {len(posts)} ({mode})")
     commit_audit()
     return render_template("seekers/detail.html", seeker=seeker, posts=posts, problem=problem,
                            filters=filters, history=history, titles=titles, referred=referred,
-                           reveal=reveal, today=dt.date.today())
+                           reveal=reveal, today=dt.date.today(), batch=batch, mode=mode,
+                           training=training_for_page(db, seeker.seeker_id))
 
 
 @bp.get("/<seeker_id>")
@@ -177,3 +192,14 @@ def detail(seeker_id: str):
 def reveal(seeker_id: str):
     """Admin only: the same page with name, ID number and phone in full (audited)."""
     return render_seeker(seeker_id, reveal=True)
+
+
+def training_for_page(db: Session, seeker_id: str) -> dict:
+    """The training section's state: ``{"rows": list | None, "available": bool}``
+    (rows None = not computed yet for this fit generation)."""
+    from .training import GOOD_SCORE, cached_suggestions
+
+    fitted = get_fitted(db)
+    if fitted is None:
+        return {"rows": None, "available": False, "good_score": GOOD_SCORE}
+    return {"rows": cached_suggestions(fitted.token, seeker_id), "available": True, "good_score": GOOD_SCORE}

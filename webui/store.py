@@ -9,6 +9,8 @@ matcher. Bulk statements are used throughout (100k rows import in seconds).
 """
 from __future__ import annotations
 
+import hashlib
+
 import datetime as dt
 import math
 import uuid
@@ -237,8 +239,13 @@ class ImportSummary:
 def import_frames(session: Session, seekers: pd.DataFrame | None, vacancies: pd.DataFrame | None,
                   outcomes: pd.DataFrame | None = None, *, user_id: int | None = None,
                   files: dict[str, str] | None = None, counts: dict | None = None,
-                  rejects: pd.DataFrame | None = None, warnings: pd.DataFrame | None = None) -> ImportSummary:
+                  rejects: pd.DataFrame | None = None, warnings: pd.DataFrame | None = None,
+                  checksums: dict[str, str] | None = None) -> ImportSummary:
     """Upsert normalised frames in one transaction and record the import.
+
+    ``checksums`` (``{"seekers": sha256 hex, "vacancies": ...}``) are the
+    imported files' SHA-256, kept to tell whether a nightly batch run read
+    the same files (see :mod:`webui.nightly`).
 
     Commits on success; on any error rolls back (nothing half-imported) and
     re-raises. A new import token makes every running app refit its matcher.
@@ -246,7 +253,9 @@ def import_frames(session: Session, seekers: pd.DataFrame | None, vacancies: pd.
     files = files or {}
     imp = Import(token=uuid.uuid4().hex, user_id=user_id, status="running",
                  seekers_file=files.get("seekers"), vacancies_file=files.get("vacancies"),
-                 outcomes_file=files.get("outcomes"))
+                 outcomes_file=files.get("outcomes"),
+                 seekers_sha256=(checksums or {}).get("seekers") if seekers is not None else None,
+                 vacancies_sha256=(checksums or {}).get("vacancies") if vacancies is not None else None)
     try:
         session.add(imp)
         session.flush()
@@ -295,9 +304,11 @@ def import_files(session: Session, seekers_path: str | Path | None, vacancies_pa
         if "vacancies" in results:
             vids.update(results["vacancies"].frame["vacancy_id"].astype(str))
         results["outcomes"] = load_outcomes(outcomes_path, sids, vids)
+    checksums = {}
     for name, res in results.items():
         counts[name] = res.counts
         files[name] = Path(res.path).name
+        checksums[name] = file_sha256(res.path)
     rejects = pd.concat([r.rejects for r in results.values()], ignore_index=True) if results else None
     warns = pd.concat([r.warnings for r in results.values()], ignore_index=True) if results else None
     return import_frames(
@@ -305,7 +316,16 @@ def import_files(session: Session, seekers_path: str | Path | None, vacancies_pa
         results["seekers"].frame if "seekers" in results else None,
         results["vacancies"].frame if "vacancies" in results else None,
         results["outcomes"].frame if "outcomes" in results else None,
-        user_id=user_id, files=files, counts=counts, rejects=rejects, warnings=warns)
+        user_id=user_id, files=files, counts=counts, rejects=rejects, warnings=warns, checksums=checksums)
+
+
+def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file's bytes (the same digest ``matcher batch`` writes to ``run.json``)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(chunk), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def latest_token(session: Session) -> str | None:

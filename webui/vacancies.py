@@ -20,9 +20,12 @@ from sqlalchemy.orm import Session, selectinload
 from matcher.errors import MatcherError
 
 from .audit import commit_audit, record
+from .auth import can_see_seeker
 from .db import get_session
 from .engine import get_fitted
 from .models import Referral, Seeker, Vacancy
+from .nightly import current_run
+from .rankings import match_dict, batch_state, capacity_candidates, list_mode
 from .seekers import _like_escape
 from .views import DISTRICTS
 
@@ -104,23 +107,36 @@ def get_vacancy_or_404(db: Session, vacancy_id: str) -> Vacancy:
     return v
 
 
-def ranked_candidates(db: Session, v: Vacancy) -> tuple[list[dict], str | None]:
-    """Top candidates for the post (district scope applied) with their seeker rows."""
+def ranked_candidates(db: Session, v: Vacancy, mode: str = "plain") -> tuple[list[dict], str | None]:
+    """Top candidates for the post (district scope applied) with their seeker rows.
+
+    ``mode`` ``capacity`` reads the nightly capacity-aware list instead of
+    the live ranking (see :mod:`webui.rankings`).
+    """
     fitted = get_fitted(db)
     if fitted is None:
         return [], _("No data has been imported yet.")
     scope = None if current_user.is_admin else current_user.district
+    k = current_app.config["CANDIDATES_K"]
+    run = current_run()
     try:
-        matches = fitted.matcher.for_vacancy(v.vacancy_id, current_app.config["CANDIDATES_K"],
-                                             seeker_mask=fitted.seeker_mask(scope))
+        if mode == "capacity" and run is not None:
+            allowed = None
+            if scope:
+                listed = [str(r["seeker_id"]) for r in run.table("vacancy_matches_capacity").rows(v.vacancy_id)]
+                allowed = set(db.scalars(select(Seeker.seeker_id).where(
+                    Seeker.seeker_id.in_(listed), Seeker.district == scope)))
+            rows = capacity_candidates(run, fitted, v.vacancy_id, allowed, k)
+        else:
+            matches = fitted.matcher.for_vacancy(v.vacancy_id, k, seeker_mask=fitted.seeker_mask(scope))
+            rows = [match_dict(m) for m in matches]
     except MatcherError:
         return [], _("This post is not in the fitted data yet. If data was just imported, the matcher is being refitted: reload the page in a minute.")
-    rows = [m.to_dict() for m in matches]
     ids = [r["seeker_id"] for r in rows]
     seekers = {s.seeker_id: s for s in db.scalars(select(Seeker).where(Seeker.seeker_id.in_(ids)))}
     for r in rows:
         r["seeker"] = seekers.get(r["seeker_id"])
-    return [r for r in rows if r["seeker"] is not None], None
+    return [r for r in rows if r["seeker"] is not None and can_see_seeker(current_user, r["seeker"])], None
 
 
 @bp.get("/<vacancy_id>")
@@ -128,7 +144,9 @@ def detail(vacancy_id: str):
     """The vacancy page: post, compliance flags, ranked candidates, history."""
     db = get_session()
     v = get_vacancy_or_404(db, vacancy_id)
-    candidates, problem = ranked_candidates(db, v)
+    batch = batch_state(current_run(), db, "vacancy_matches_capacity")
+    mode = list_mode() if batch else "plain"
+    candidates, problem = ranked_candidates(db, v, mode)
     posted = posted_flags(v)
     seen = {f["code"] for f in posted}
     engine_flags: dict[str, dict] = {}
@@ -146,8 +164,8 @@ def detail(vacancy_id: str):
     shown = [c["seeker_id"] for c in candidates] + [r.seeker_id for r in history]
     if shown:
         record("vacancy_candidates", list(dict.fromkeys(shown)), vacancy_id=v.vacancy_id,
-               detail=f"candidates shown: {len(candidates)}")
+               detail=f"candidates shown: {len(candidates)} ({mode})")
         commit_audit()
     return render_template("vacancies/detail.html", v=v, candidates=candidates, problem=problem,
                            posted=posted, engine_flags=list(engine_flags.values()),
-                           history=history, referred=referred, today=dt.date.today())
+                           history=history, referred=referred, today=dt.date.today(), batch=batch, mode=mode)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask import Flask, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 from .masking import mask_id_number, mask_name, mask_phone
@@ -55,17 +55,41 @@ STATUS_LABELS = {
     "below": _l("Below expectation"), "negotiable": _l("Negotiable"),
 }
 
+BATCH_ROLE_LABELS = {"seekers": _l("seekers file"), "vacancies": _l("vacancies file")}
+
 GENDER_LABELS = {"F": _l("Female"), "M": _l("Male")}
 ROLE_LABELS = {"admin": _l("Administrator"), "staff": _l("Staff")}
 CHART_COLOURS = ("#2b6cb0", "#2f855a", "#c05621", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568")
 
 
+def request_translations():
+    """The request's translations, looked up once per request (Flask-Babel's own
+    lookup walks several context proxies on every message: a page has hundreds)."""
+    tr = g.get("_matcher_translations")
+    if tr is None:
+        tr = get_translations()
+        g._matcher_translations = tr
+    return tr
+
+
+_LABEL_CACHE: dict[tuple[int, int], str] = {}
+
+
 def label(mapping: dict, key: object) -> str:
-    """The translated label for ``key``, or the key itself when unknown."""
+    """The translated label for ``key``, or the key itself when unknown.
+
+    Labels are module constants, so each is translated once per language.
+    """
     if key is None:
         return ""
     value = mapping.get(str(key))
-    return str(value) if value is not None else str(key)
+    if value is None:
+        return str(key)
+    cache_key = (id(request_translations()), id(value))
+    text = _LABEL_CACHE.get(cache_key)
+    if text is None:
+        text = _LABEL_CACHE[cache_key] = str(value)
+    return text
 
 
 def education_label(level: object) -> str:
@@ -111,6 +135,13 @@ def init_app(app: Flask) -> None:
             session["lang"] = lang
         return redirect(_safe_next(request.form.get("next")) or url_for("index"))
 
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters.update(
         mask_name=mask_name, mask_id=mask_id_number, mask_phone=mask_phone,
         priority_label=lambda k: label(PRIORITY_LABELS, k),
@@ -121,9 +152,17 @@ def init_app(app: Flask) -> None:
         status_label=lambda k: label(STATUS_LABELS, k),
         gender_label=lambda k: label(GENDER_LABELS, k),
         role_label=lambda k: label(ROLE_LABELS, k),
+        batch_role=lambda k: label(BATCH_ROLE_LABELS, k),
         flag_message=flag_message,
         yuan=lambda v: "" if v is None or v != v else f"{float(v):,.0f}",
     )
+
+    def list_url(mode: str) -> str:
+        """This page's URL with ``list=mode`` and its other query arguments kept."""
+        args = {k: v for k, v in request.args.items() if k != "list"}
+        return url_for(request.endpoint, **(request.view_args or {}), **args, list=mode)
+
+    app.jinja_env.globals["list_url"] = list_url
 
     @app.context_processor
     def inject():

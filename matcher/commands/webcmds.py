@@ -2,7 +2,9 @@
 
 All three use the same database as the web UI: SQLite in the instance folder
 by default, ``MATCHER_DATABASE_URL`` for any other SQLAlchemy URL, and
-``MATCHER_INSTANCE_PATH`` for another instance folder.
+``MATCHER_INSTANCE_PATH`` for another instance folder. ``matcher serve``
+offers the nightly batch's capacity-aware lists from ``--batch-dir`` or
+``MATCHER_BATCH_DIR`` (default ``<instance>/batch`` when it exists).
 """
 from __future__ import annotations
 
@@ -13,12 +15,14 @@ from pathlib import Path
 import click
 
 
-def _app(secure_cookie: bool | None = None):
+def _app(secure_cookie: bool | None = None, batch_dir: Path | None = None):
     from webui import create_app
 
-    config = {}
+    config: dict = {}
     if secure_cookie is not None and not os.environ.get("MATCHER_SESSION_COOKIE_SECURE"):
         config["SESSION_COOKIE_SECURE"] = secure_cookie
+    if batch_dir is not None:
+        config["BATCH_DIR"] = str(batch_dir)
     return create_app(config or None)
 
 
@@ -36,10 +40,19 @@ def _is_loopback(host: str) -> bool:
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Worker threads (concurrent requests).")
-def serve_command(host: str, port: int, threads: int) -> None:
+@click.option("--batch-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The --out folder of `matcher batch`: offer its capacity-aware lists "
+                   "(default: $MATCHER_BATCH_DIR, else <instance>/batch when it exists).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="Server processes sharing the port (POSIX). Python runs one request at a time per "
+                   "process, so use about one per CPU core; the matcher is fitted once and shared.")
+def serve_command(host: str, port: int, threads: int, batch_dir: Path | None, workers: int) -> None:
     """Run the staff web UI with waitress (a production WSGI server).
 
-    The matcher is fitted before the server accepts requests. On a loopback
+    The matcher is fitted before the server accepts requests. With
+    ``--workers N`` the fitted process binds the port and forks N waitress
+    processes that accept on it (the fitted matcher's memory is shared
+    copy-on-write); after a new import each process refits on its own. On a loopback
     address the session cookie is sent over plain http (no ``Secure`` flag);
     on any other address it is ``Secure``, so put the UI behind https
     (set MATCHER_SESSION_COOKIE_SECURE=0 only if you know why).
@@ -48,7 +61,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
 
     from webui.engine import warm_up
 
-    app = _app(secure_cookie=not _is_loopback(host))
+    app = _app(secure_cookie=not _is_loopback(host), batch_dir=batch_dir)
     fitted = warm_up(app)
     if fitted is None:
         click.echo("No data imported yet: run `matcher import SEEKERS VACANCIES` first "
@@ -56,8 +69,71 @@ def serve_command(host: str, port: int, threads: int) -> None:
     else:
         click.echo(f"Matcher fitted in {fitted.fit_seconds:.1f} s "
                    f"({len(fitted.seeker_ids)} seekers, {len(fitted.vacancy_ids)} vacancies).")
-    click.echo(f"Serving the staff web UI on http://{host}:{port}/ (Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="matcher")
+    run = app.extensions["matcher_nightly"].current()
+    if app.config.get("BATCH_DIR"):
+        click.echo(f"Nightly batch lists: run {run.run_id}" if run is not None else
+                   f"Nightly batch folder {app.config['BATCH_DIR']} has no complete run yet "
+                   "(the capacity-aware lists appear once `matcher batch` has written one).")
+    click.echo(f"Serving the staff web UI on http://{host}:{port}/ with {workers} process(es) "
+               "(Ctrl+C to stop)")
+    if workers == 1:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="matcher")
+    else:
+        _serve_forked(app, host, port, threads, workers)
+
+
+def _serve_forked(app, host: str, port: int, threads: int, workers: int) -> None:
+    """Bind once, fork ``workers`` waitress processes on the shared socket, wait for them.
+
+    SIGINT/SIGTERM to this process stop every worker. A worker that dies is
+    reported and the others keep serving.
+    """
+    import signal
+    import socket
+
+    import waitress
+
+    if not hasattr(os, "fork"):
+        raise click.UsageError("--workers above 1 needs a POSIX system (fork); use --workers 1.")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    app.extensions["matcher_engine"].dispose()  # no database connection crosses the fork
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # worker
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            try:
+                waitress.serve(app, sockets=[sock], threads=threads, ident="matcher")
+            finally:
+                os._exit(0)
+        children.append(pid)
+
+    def stop(signum, _frame) -> None:
+        for child in children:
+            try:
+                os.kill(child, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    alive = set(children)
+    while alive:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        alive.discard(pid)
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, -signal.SIGTERM):
+            click.echo(f"Server process {pid} stopped with status {code}; {len(alive)} still serving.", err=True)
+    sock.close()
 
 
 @click.command("create-user")

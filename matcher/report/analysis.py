@@ -350,10 +350,11 @@ def causes_by_group(seekers_table: pd.DataFrame, n_seekers_by_group: dict[str, i
     add("all", t)
     has = t["groups"].map(lambda g: set(g))
     for g in REPORT_GROUPS:
-        m = has.map(lambda x, g=g: g in x)
+        m = np.fromiter((g in x for x in has), dtype=bool, count=len(has))
         if m.any() or (n_seekers_by_group or {}).get(g, 0) or g in REPORT_GROUPS[:4]:
-            add(g, t[m])
-    add("none", t[has.map(lambda x: not (x & set(REPORT_GROUPS)))])
+            add(g, t.loc[m])
+    none = np.fromiter((not (x & set(REPORT_GROUPS)) for x in has), dtype=bool, count=len(has))
+    add("none", t.loc[none])
     return pd.DataFrame(rows)
 
 

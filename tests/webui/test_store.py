@@ -32,7 +32,7 @@ def test_migrations_create_every_table_and_are_idempotent(tmp_path):
     upgrade(engine)
     upgrade(engine)  # a second start-up changes nothing
     assert TABLES <= set(inspect(engine).get_table_names())
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     # the migrated schema matches the models (no drift between models.py and migrations)
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext

@@ -1,0 +1,103 @@
+"""Training suggestions on the seeker page: a POST computes them, the page shows them, cached."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import login
+from sqlalchemy import select
+
+import matcher.report.counterfactual as cf
+from webui import training
+from webui.db import new_session
+from webui.models import AuditEntry, Seeker
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    training._cache.clear()
+    yield
+    training._cache.clear()
+
+
+def _seeker(app, district: str) -> str:
+    s = new_session(app)
+    try:
+        return s.scalars(select(Seeker.seeker_id).where(Seeker.district == district)
+                         .order_by(Seeker.seeker_id)).first()
+    finally:
+        s.close()
+
+
+def test_page_offers_the_button_and_computes_on_post(admin_client, app):
+    html = admin_client.get("/seekers/S0000").data.decode()
+    assert 'id="training-button"' in html and "能带来就业的培训" in html
+    r = admin_client.post("/seekers/S0000/training")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/seekers/S0000#training")
+    html = admin_client.get("/seekers/S0000").data.decode()
+    assert 'id="training-button"' not in html
+    s = new_session(app)
+    try:
+        fitted = app.extensions["matcher_cache"].get(s)
+        direct = cf.training_suggestions(fitted.matcher, ["S0000"], threshold=training.GOOD_SCORE, top=training.TOP)
+        assert s.scalar(select(AuditEntry).where(AuditEntry.action == "training_suggestions",
+                                                 AuditEntry.seeker_id == "S0000")) is not None
+    finally:
+        s.close()
+    if direct.empty:
+        assert 'id="training-none"' in html
+    else:
+        for course in direct["course"]:
+            assert f"参加{course}培训后" in html
+
+
+def test_suggestions_render_as_a_sentence_and_are_cached(admin_client, monkeypatch):
+    calls = []
+
+    def fake(matcher, seeker_ids, courses=None, threshold=0.7, top=2, max_candidates=8, evaluated=None):
+        calls.append(list(seeker_ids))
+        return pd.DataFrame([{"seeker_id": "S0000", "rank": 1, "skill_id": "forklift", "skill": "叉车",
+                              "course": "叉车司机", "good_before": 2, "good_after": 7, "gain": 5,
+                              "new_vacancy_ids": ["V0002", "V0012"]}])
+
+    monkeypatch.setattr(cf, "training_suggestions", fake)
+    admin_client.post("/seekers/S0000/training")
+    admin_client.post("/seekers/S0000/training")
+    assert calls == [["S0000"]]  # the second press reuses the cached result
+    html = admin_client.get("/seekers/S0000").data.decode()
+    assert "参加叉车司机培训后，可匹配的好岗位从 2 个增加到 7 个。" in html
+    assert 'href="/vacancies/V0012"' in html
+
+
+def test_english_sentence(admin_client, monkeypatch):
+    monkeypatch.setattr(cf, "training_suggestions", lambda *a, **k: pd.DataFrame([{
+        "seeker_id": "S0000", "rank": 1, "skill_id": "w", "skill": "电焊", "course": "焊工", "good_before": 0,
+        "good_after": 3, "gain": 3, "new_vacancy_ids": []}]))
+    admin_client.post("/lang", data={"lang": "en", "next": "/"})
+    admin_client.post("/seekers/S0000/training")
+    html = admin_client.get("/seekers/S0000").data.decode()
+    assert "After 焊工 training, the good posts this seeker matches rise from 0 to 3." in html
+
+
+def test_access_rules(client, app, csrf_app):
+    r = client.post("/seekers/S0000/training")
+    assert r.status_code == 302 and "/auth/login" in r.headers["Location"]
+    login(client, "east")
+    west = _seeker(app, "西区")
+    assert client.post(f"/seekers/{west}/training").status_code == 404
+    assert client.post("/seekers/NOPE/training").status_code == 404
+    assert not training._cache
+    c = csrf_app.test_client()
+    page = c.get("/auth/login").data.decode()
+    import re
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    c.post("/auth/login", data={"csrf_token": token, "username": "admin", "password": "correct horse battery"})
+    assert c.post("/seekers/S0000/training").status_code == 400  # no CSRF token
+
+
+def test_cache_is_keyed_by_fit_generation(monkeypatch):
+    monkeypatch.setattr(cf, "training_suggestions", lambda *a, **k: pd.DataFrame(
+        columns=["seeker_id", "rank", "skill_id", "skill", "course", "good_before", "good_after", "gain",
+                 "new_vacancy_ids"]))
+    assert training.compute_suggestions(object(), "gen-1", "S1") == []
+    assert training.cached_suggestions("gen-1", "S1") == []
+    assert training.cached_suggestions("gen-2", "S1") is None

@@ -33,6 +33,11 @@ from matcher.occupations.titles import clean_title
         ("招聘专员/主管", "招聘专员 主管"),  # 招聘专员 is an occupation, not a shout
         ("C1司机", "c1司机"),  # licence class is not pay
         ("母婴公司招月嫂20-55岁", "招月嫂"),  # age window removed
+        # a recruiting shout inside the brackets must not cut the title before it
+        ("汽车金融客户经理（全国多地急招/业务量大/政策好）", "汽车金融客户经理"),
+        ("阜阳五险市场BD经理单双休", "阜阳 市场bd经理"),  # 单双休 goes whole, not as 单 + 双休
+        ("株洲希尔顿高底薪免费住宿实习生", "株洲希尔顿 实习生"),  # 高底薪, 免费住宿
+        ("海底捞招聘服务员可以就近安排包吃住包水电", "服务员"),
     ],
 )
 def test_cleaning_rules(raw: str, clean: str) -> None:

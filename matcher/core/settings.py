@@ -48,14 +48,19 @@ class SkillSettings:
     match_threshold: float = 0.5       # similarity at which a required item counts as matched in explanations
     certificate_level_shortfall: float = 0.6  # similarity factor when the seeker's certificate level is lower
     idf_weighting: bool = True         # weight items by rarity (log inverse document frequency) in the means
+    preferred_target_weight: float = 0.5  # seeker side: a preferred item matches at this fraction of its similarity
 
 
 @dataclass
 class OccupationSettings:
     """Experience / desired titles / profile text vs the post, plus occupation codes."""
 
-    title_field_weight: float = 0.35   # weight of the title field in the field-weighted TF-IDF vector
-    body_field_weight: float = 0.65    # weight of the body field (summary, skills / description)
+    title_field_weight: float = 0.25   # weight of the title field in the field-weighted TF-IDF vector
+    body_field_weight: float = 0.6     # weight of the body field (seeker summary / vacancy description)
+    skills_field_weight: float = 0.15  # weight of the skills field (skill and certificate texts)
+    semantic_weight: float = 0.5       # share of the LSA (latent semantic) cosine in the text similarity
+    semantic_dims: int = 100           # LSA dimensions (truncated SVD fitted on the vacancy vectors)
+    max_terms: int = 0                 # keep only this many strongest terms per text vector (0 = all)
     auto_calibrate_text: bool = True   # read floor/ceiling off the market at fit (see features._text_calibration)
     text_floor: float = 0.05           # cosine at or below which text similarity scores 0 (when not auto)
     text_ceiling: float = 0.45         # cosine at or above which text similarity scores 1 (when not auto)
@@ -144,6 +149,7 @@ class BlockingSettings:
     max_item_share: float = 0.05        # items listed by more vacancies than this share do not generate candidates
     text_threshold: float = 0.2         # title-field cosine that makes a vacancy a candidate
     same_minor_group: bool = True       # same occupation minor group makes a candidate
+    min_candidates_factor: int = 3      # seekers with fewer than this × k candidates are scored exhaustively
 
 
 @dataclass
@@ -154,7 +160,7 @@ class MatchSettings:
     reference_date: str | None = None   # ISO date for expiry checks; None = today
     minimum_wage: float = 2100.0        # yuan/month; Sichuan first-tier monthly minimum (2022)
     weights: dict[str, float] = field(default_factory=lambda: {
-        "skills": 0.3, "occupation": 0.3, "education": 0.1, "wage": 0.12, "place": 0.12, "conditions": 0.06})
+        "skills": 0.15, "occupation": 0.4, "education": 0.05, "wage": 0.15, "place": 0.15, "conditions": 0.1})
     skills: SkillSettings = field(default_factory=SkillSettings)
     occupation: OccupationSettings = field(default_factory=OccupationSettings)
     education: EducationSettings = field(default_factory=EducationSettings)
@@ -232,6 +238,14 @@ class MatchSettings:
         if self.skills.softmax_power < 1:
             raise SettingsError(f"skills.softmax_power must be >= 1, got {self.skills.softmax_power!r}.")
         _unit("occupation.code_weight", self.occupation.code_weight)
+        _unit("occupation.semantic_weight", self.occupation.semantic_weight)
+        _unit("skills.preferred_target_weight", self.skills.preferred_target_weight)
+        for name in ("title_field_weight", "body_field_weight", "skills_field_weight"):
+            if getattr(self.occupation, name) < 0:
+                raise SettingsError(f"occupation.{name} must be >= 0, got {getattr(self.occupation, name)!r}.")
+        if self.occupation.semantic_dims < 0 or self.occupation.max_terms < 0:
+            raise SettingsError("occupation.semantic_dims and occupation.max_terms must be >= 0, got "
+                                f"{self.occupation.semantic_dims!r} and {self.occupation.max_terms!r}.")
         if not 0 <= self.occupation.text_floor < self.occupation.text_ceiling <= 1:
             raise SettingsError("occupation.text_floor must be below occupation.text_ceiling, both in [0, 1]; got "
                                 f"{self.occupation.text_floor!r} and {self.occupation.text_ceiling!r}.")
@@ -251,6 +265,8 @@ class MatchSettings:
             raise SettingsError(f"priority.public_welfare_boost must be >= 0, got {self.priority.public_welfare_boost!r}.")
         _unit("priority.min_share", self.priority.min_share)
         _unit("blocking.max_item_share", self.blocking.max_item_share)
+        if self.blocking.min_candidates_factor < 1:
+            raise SettingsError(f"blocking.min_candidates_factor must be >= 1, got {self.blocking.min_candidates_factor!r}.")
         if not 0 < self.priority.alpha < 1:
             raise SettingsError(f"priority.alpha must be in (0, 1), got {self.priority.alpha!r}.")
 

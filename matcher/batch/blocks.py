@@ -123,10 +123,13 @@ def score_task(payload: tuple[Any, ScorePlan], block: tuple[int, int]) -> BlockR
     crow, ccol = crow[keep], ccol[keep]
     parts_r, parts_c, parts_v = [], [], []
     if crow.size:
-        gs = score_pairs(m, a[crow], plan.vacancy_open[ccol])
+        if hasattr(m, "score_candidates"):  # scores only: contributions are built later for the top-k
+            cand = m.score_candidates(a[crow], plan.vacancy_open[ccol])
+        else:
+            cand = score_pairs(m, a[crow], plan.vacancy_open[ccol]).score
         parts_r.append(crow)
         parts_c.append(ccol)
-        parts_v.append(np.round(np.asarray(gs.score, np.float64), ROUND))
+        parts_v.append(np.round(np.asarray(cand, np.float64), ROUND))
     ex = np.flatnonzero(exhaustive)
     if ex.size and n_open:
         s = np.round(m.score_block(a[ex], plan.vacancy_open), ROUND)

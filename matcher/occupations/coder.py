@@ -44,9 +44,11 @@ in the engine reads them.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -268,10 +270,8 @@ class OccupationCoder:
         self.title_exemplars_, self.title_starts_, self.title_codes_ = _grouped(matrix[n_tax:], labels[n_tax:])
 
         weights = np.r_[np.ones(len(tax_text)), np.full(len(title_text), float(self.title_weight))]
-        svm = LinearSVC(C=float(self.C), random_state=0).fit(matrix, labels, sample_weight=weights)
-        self.classifier_codes_ = svm.classes_.astype(np.int64)
-        self.classifier_coef_ = np.ascontiguousarray(svm.coef_.T.astype(np.float32))
-        self.classifier_intercept_ = svm.intercept_.astype(np.float32)
+        self.classifier_codes_, self.classifier_coef_, self.classifier_intercept_ = _fit_svm(
+            matrix, labels, weights, float(self.C), texts, tuple(self.ngram_range))
         used = np.unique(title_label)
 
         self.alias_index_ = alias_index
@@ -367,6 +367,54 @@ class OccupationCoder:
         if not hasattr(self, "_name_map"):
             self._name_map = dict(zip(self.codes_, self.names_))
         return str(self._name_map[code])
+
+
+def cache_dir() -> Path | None:
+    """Where fitted classifier arrays are cached: ``$MATCHER_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/pzh-matcher`` or ``~/.cache/pzh-matcher``; ``MATCHER_CACHE_DIR=off`` disables it."""
+    env = os.environ.get("MATCHER_CACHE_DIR")
+    if env:
+        return None if env.lower() in ("off", "0", "none") else Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pzh-matcher"
+
+
+def _fit_svm(matrix, labels: np.ndarray, weights: np.ndarray, C: float, texts: list[str],
+             ngram_range: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fit the linear SVM, or load its arrays from the cache (plain ``.npz``, never pickle).
+
+    The cache key hashes everything the fit depends on (training texts, labels,
+    weights, C, n-gram range, scikit-learn version), so a changed taxonomy,
+    training file or parameter refits. A broken or unwritable cache is ignored.
+    """
+    import hashlib
+
+    import sklearn
+
+    h = hashlib.sha256()
+    for part in ("\x1f".join(texts), labels.astype(np.int64).tobytes(), np.asarray(weights, np.float64).tobytes(),
+                 repr((C, ngram_range, sklearn.__version__, "svm-v1"))):
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+    folder = cache_dir()
+    path = folder / f"coder-svm-{h.hexdigest()[:24]}.npz" if folder else None
+    if path is not None and path.exists():
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                return z["classes"], z["coef"], z["intercept"]
+        except (OSError, ValueError, KeyError):
+            pass
+    svm = LinearSVC(C=C, random_state=0).fit(matrix, labels, sample_weight=weights)
+    arrays = (svm.classes_.astype(np.int64), np.ascontiguousarray(svm.coef_.T.astype(np.float32)),
+              svm.intercept_.astype(np.float32))
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}.npz")
+            np.savez(tmp, classes=arrays[0], coef=arrays[1], intercept=arrays[2])
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return arrays
 
 
 @lru_cache(maxsize=1)

@@ -12,13 +12,11 @@ import click
 from matcher.batch.capacity import CapacitySettings
 from matcher.batch.progress import Progress
 from matcher.batch.runner import BatchConfig, run_batch
+from matcher.commands.options import market_files
 
 
 @click.command("batch")
-@click.option("--seekers", "seekers", required=True, type=click.Path(path_type=Path),
-              help="Seekers file (CSV/XLSX/Parquet).")
-@click.option("--vacancies", "vacancies", required=True, type=click.Path(path_type=Path),
-              help="Vacancies file (CSV/XLSX/Parquet).")
+@market_files()
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Results path; becomes a link to OUT.runs/<run id>, swapped atomically.")
 @click.option("--top-k", default=20, show_default=True, type=click.IntRange(min=1),

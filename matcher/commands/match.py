@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from matcher.commands.options import market_files
 from matcher.core.explain import DIM_ZH, REL_ZH
 from matcher.core.settings import DIMENSIONS
 from matcher.errors import UnknownIdError
@@ -52,10 +53,7 @@ def format_table(matches: list[dict[str, Any]], by: str, titles: dict[str, str])
 
 
 @click.command("match")
-@click.option("--seekers", "seekers_path", required=True, type=click.Path(path_type=Path),
-              help="Seekers file (CSV/XLSX/Parquet).")
-@click.option("--vacancies", "vacancies_path", required=True, type=click.Path(path_type=Path),
-              help="Vacancies file (CSV/XLSX/Parquet).")
+@market_files("seekers_path", "vacancies_path")
 @click.option("--seeker", "seeker_id", default=None, help="Rank vacancies for this seeker_id.")
 @click.option("--vacancy", "vacancy_id", default=None, help="Rank seekers for this vacancy_id.")
 @click.option("-k", "--top-k", "k", type=click.IntRange(min=1), default=10, show_default=True,

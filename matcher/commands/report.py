@@ -10,14 +10,12 @@ from pathlib import Path
 
 import click
 
+from matcher.commands.options import market_files
 from matcher.report.analysis import DEFAULT_THRESHOLD
 
 
 @click.command("report")
-@click.option("--seekers", "seekers", required=True, type=click.Path(path_type=Path),
-              help="Seekers file (CSV/XLSX/Parquet).")
-@click.option("--vacancies", "vacancies", required=True, type=click.Path(path_type=Path),
-              help="Vacancies file (CSV/XLSX/Parquet).")
+@market_files()
 @click.option("--batch", "batch", default=None, type=click.Path(path_type=Path),
               help="Folder written by `matcher batch` (seeker_matches / vacancy_matches); reused instead of rescoring.")
 @click.option("--settings", "settings", default=None, help="Match settings JSON file (or JSON string).")

@@ -10,12 +10,11 @@ folder, then times :func:`matcher.io.loader.load_seekers` and
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.machine import machine_info
+from benchmarks.machine import machine_info, write_result
 from matcher.generate import generate_city, write_city
 from matcher.io.loader import load_seekers, load_vacancies
 
@@ -52,9 +51,7 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"load seekers   {res['load_seekers_seconds']:>7} s  {res['seeker_counts']}")
     print(f"load vacancies {res['load_vacancies_seconds']:>7} s  {res['vacancy_counts']}")
     print(f"total load     {res['load_total_seconds']:>7} s  (target < 30 s)")
-    if a.json:
-        a.json.parent.mkdir(parents=True, exist_ok=True)
-        a.json.write_text(json.dumps(res, indent=2, ensure_ascii=False), encoding="utf-8")
+    write_result(a.json, res)
     return res
 
 

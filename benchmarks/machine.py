@@ -38,3 +38,15 @@ def machine_info() -> dict[str, object]:
 def machine_line() -> str:
     m = machine_info()
     return f"{m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB RAM, Python {m['python']}"
+
+
+def write_result(path, result: dict) -> None:
+    """Write a benchmark's result as pretty UTF-8 JSON (folders created); ``path`` None does nothing."""
+    import json
+    from pathlib import Path
+
+    if path is None:
+        return
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -66,6 +66,10 @@ Session 2 (same protocol; none of these is shipped, none gained more than
   no gain.
 - dropping the training titles whose label the engine ranks below 50 (191
   titles) or 200 (136): 0.608 / 0.826 (optimistic: flagged with outer CV).
+- the only static embedding that ships inside a PyPI wheel and loads offline
+  (wordllama 0.4, LLaMA-2 token vectors; Chinese falls back to bytes): cosine
+  to code names alone 0.194 / 0.325; + 0.4 x that cosine 0.610 / 0.835 - not
+  worth a 19 MB dependency.
 - class-balanced title weights (x (median count / count)^p): p 0.25 0.598 /
   0.821, p 0.5 0.577 / 0.819.
 

@@ -471,33 +471,23 @@ def score_grid(F: Features, st: MatchSettings, g: Grid, *, score_only: bool = Fa
     for d in DIMENSIONS:
         w = st.weights.get(d, 0.0)
         if w <= 0:
-            if not score_only:
-                comps[d] = np.zeros(g.shape, _F32)
-                evs[d] = np.zeros(g.shape, dtype=bool)
+            comps[d] = np.zeros(g.shape, _F32)
+            evs[d] = np.zeros(g.shape, dtype=bool)
             continue
         s, e = COMPARISONS[d](F, st, g)
-        s = np.broadcast_to(s, g.shape)
-        e = np.broadcast_to(e, g.shape)
-        comps[d], evs[d] = s, e
-        den += e * _F32(w)
+        comps[d] = np.broadcast_to(s, g.shape)
+        evs[d] = np.broadcast_to(e, g.shape)
+        den += evs[d] * _F32(w)
     inv = np.divide(_F32(1), den, out=np.zeros_like(den), where=den > 0)
     contribs: dict[str, np.ndarray] = {}
     total = np.zeros(g.shape, _F32)
     for d in DIMENSIONS:
         w = st.weights.get(d, 0.0)
-        if w <= 0:
-            if not score_only:
-                contribs[d] = np.zeros(g.shape, _F32)
-            continue
-        c = comps[d] * _F32(w)          # comparisons return 0 where there is no evidence
-        c *= inv
-        total += c
-        if not score_only:
-            contribs[d] = c
+        # comparisons return 0 where there is no evidence; a zero weight contributes 0
+        contribs[d] = comps[d] * _F32(w) * inv if w > 0 else np.zeros(g.shape, _F32)
+        total += contribs[d]
     boost = priority_boost(F, st, g)
     total += boost
-    if score_only:
-        return GridScores(score=total, contributions={}, components={}, evidence={})
     contribs[PRIORITY] = boost
     comps = {d: np.asarray(v, dtype=_F32) for d, v in comps.items()}
     return GridScores(score=total, contributions=contribs, components=comps, evidence=evs)

@@ -1,17 +1,21 @@
 """Load test of the staff web UI: seeker pages under concurrent clients.
 
     python -m benchmarks.web_load [--seekers 100000] [--vacancies 20000] [--clients 8]
-                                  [--requests 400] [--time-limit 300] [--workers N] [--json OUT] [--smoke]
+                                  [--requests 400] [--time-limit 300] [--workers N] [--batch]
+                                  [--json OUT] [--smoke]
 
 Steps, each timed: generate a synthetic market (:func:`matcher.generate.generate_city`,
 seed 7, dated today) and write it as CSV; import it into a fresh SQLite
 instance folder (:func:`webui.store.import_files`, the path of ``matcher
-import``); start ``matcher serve`` (waitress, 8 threads) on 127.0.0.1 on a free
+import``); with ``--batch``, run the nightly batch over the same files
+(``matcher batch --out DIR``, the CLI's own code path, in a subprocess;
+timed as ``batch_seconds``) and serve its lists with ``--batch-dir DIR``;
+start ``matcher serve`` (waitress, 8 threads) on 127.0.0.1 on a free
 port in a subprocess (``--workers`` processes, default one per core up to 4) and
 wait until it has fitted the matcher; sign in
 ``--clients`` browser-like sessions through the login form (CSRF token read
 from the form); then fire ``--requests`` GETs of seeker pages (seeded random
-seekers) from the clients in parallel threads and record each request's wall
+seekers; a page counts as failed unless it shows ranked posts) from the clients in parallel threads and record each request's wall
 time in milliseconds. Only 127.0.0.1 is ever contacted; the run stops after
 ``--requests`` requests or ``--time-limit`` seconds, whichever comes first,
 and the server process is always stopped.
@@ -19,6 +23,9 @@ and the server process is always stopped.
 Target (issue 6): p95 < 300 ms with 100,000 seekers and 20,000 vacancies
 loaded, 8 concurrent clients. ``--smoke`` uses a small market and a few
 requests (the test suite runs it). Exit status 0 when no request failed.
+With ``--batch`` the JSON also says whether the pages saw the batch as
+current (``batch_state``: a stale or unknown batch is not used to narrow
+the plain ranking, so the figures would not show the batch's effect).
 """
 from __future__ import annotations
 
@@ -57,7 +64,8 @@ def free_port() -> int:
 def prepare_instance(folder: Path, n_seekers: int, n_vacancies: int, password: str) -> dict:
     """Generate the market, import it into ``folder/instance`` and create the user ``bench``.
 
-    Returns timings in seconds, the import counts and the list of imported seeker ids.
+    Returns timings in seconds, the import counts, the market files (``paths``) and the list
+    of imported seeker ids.
     """
     from matcher.generate import generate_city, write_city
     from webui import create_app
@@ -85,14 +93,56 @@ def prepare_instance(folder: Path, n_seekers: int, n_vacancies: int, password: s
         session.close()
         app.extensions["matcher_engine"].dispose()
     return {"instance": instance, "generate_seconds": round(t_gen, 2), "import_seconds": round(t_import, 2),
-            "import_counts": {k: v for k, v in summary.counts.items() if k.endswith("_db")}, "seeker_ids": ids}
+            "import_counts": {k: v for k, v in summary.counts.items() if k.endswith("_db")}, "seeker_ids": ids,
+            "paths": {"seekers": Path(paths["seekers"]), "vacancies": Path(paths["vacancies"])}}
+
+
+def _cli(*args: str) -> list[str]:
+    """The ``matcher`` command line run with this interpreter (as the console script does)."""
+    return [sys.executable, "-c", "from matcher.cli import main; main()", *args]
+
+
+def run_batch(paths: dict[str, Path], out: Path, timeout: float, log: Path) -> dict:
+    """Run ``matcher batch`` over the market files into ``out`` (a subprocess); timed.
+
+    Returns ``batch_seconds`` (wall time of the command) and the run id
+    from ``out/run.json``. Raises RuntimeError when the command fails or
+    takes longer than ``timeout`` seconds.
+    """
+    t0 = time.perf_counter()
+    with open(log, "w", encoding="utf-8") as fh:
+        try:
+            proc = subprocess.run(_cli("batch", "--seekers", str(paths["seekers"]), "--vacancies",
+                                       str(paths["vacancies"]), "--out", str(out), "--quiet"),
+                                  cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            raise RuntimeError(f"matcher batch did not finish within {timeout:.0f} s") from exc
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"matcher batch exited with {proc.returncode}: {log.read_text(encoding='utf-8')[-800:]}")
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    return {"batch_seconds": round(seconds, 2), "batch_run_id": record.get("run_id"),
+            "batch_top_k": (record.get("batch") or {}).get("top_k")}
+
+
+def batch_state_of(html: str) -> str:
+    """What a seeker page says about the nightly lists: none / current / stale / unknown."""
+    if 'id="list-switch"' not in html:
+        return "none"
+    if 'id="batch-stale"' in html:
+        return "stale"
+    if 'id="batch-unknown"' in html:
+        return "unknown"
+    return "current"
 
 
 class Server:
     """``matcher serve`` in a subprocess on 127.0.0.1; stopped by :meth:`stop` (its own pid only)."""
 
-    def __init__(self, instance: Path, port: int, threads: int = 8, workers: int = 1, log: Path | None = None) -> None:
+    def __init__(self, instance: Path, port: int, threads: int = 8, workers: int = 1, log: Path | None = None,
+                 batch_dir: Path | None = None) -> None:
         self.instance, self.port, self.threads, self.workers = instance, port, threads, workers
+        self.batch_dir = batch_dir
         self.log_path = log or instance / "serve.log"
         self.proc: subprocess.Popen | None = None
         self.fit_seconds: float | None = None
@@ -110,9 +160,10 @@ class Server:
         env.pop("MATCHER_BATCH_DIR", None)
         self._log = open(self.log_path, "w", encoding="utf-8")
         t0 = time.perf_counter()
+        extra = ["--batch-dir", str(self.batch_dir)] if self.batch_dir is not None else []
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from matcher.cli import main; main()", "serve", "--host", HOST,
-             "--port", str(self.port), "--threads", str(self.threads), "--workers", str(self.workers)],
+            _cli("serve", "--host", HOST, "--port", str(self.port), "--threads", str(self.threads),
+                 "--workers", str(self.workers), *extra),
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = t0 + timeout
         while time.perf_counter() < deadline:
@@ -180,7 +231,8 @@ def fire(base: str, sessions: list[requests.Session], paths: list[str], time_lim
             t0 = time.perf_counter()
             try:
                 r = s.get(base + path, timeout=60, allow_redirects=False)
-                ok = r.status_code == 200 and "id=\"matches\"" in r.text
+                # a page that lost its ranked list (e.g. the matcher failed) counts as an error
+                ok = r.status_code == 200 and "id=\"matches\"" in r.text and "class=\"match\"" in r.text
                 err = None if ok else f"HTTP {r.status_code}"
             except requests.RequestException as exc:
                 err = type(exc).__name__
@@ -208,17 +260,28 @@ def fire(base: str, sessions: list[requests.Session], paths: list[str], time_lim
 
 
 def run(n_seekers: int, n_vacancies: int, clients: int = 8, n_requests: int = 400, time_limit: float = 300.0,
-        start_timeout: float = 1800.0, seed: int = 11, workers: int = 1) -> dict:
-    """The whole load test; returns the figures as a JSON-friendly dict."""
+        start_timeout: float = 1800.0, seed: int = 11, workers: int = 1, batch: bool = False) -> dict:
+    """The whole load test; returns the figures as a JSON-friendly dict.
+
+    ``batch``: run ``matcher batch`` over the market first and serve its
+    lists (``start_timeout`` also bounds the batch run).
+    """
     password = secrets.token_urlsafe(16)
     with tempfile.TemporaryDirectory(prefix="web-load-") as tmp:
         prep = prepare_instance(Path(tmp), n_seekers, n_vacancies, password)
-        server = Server(prep["instance"], free_port(), threads=max(8, clients), workers=workers)
+        batch_info: dict = {}
+        batch_dir = None
+        if batch:
+            batch_dir = Path(tmp) / "batch"
+            batch_info = run_batch(prep["paths"], batch_dir, start_timeout, Path(tmp) / "batch.log")
+        server = Server(prep["instance"], free_port(), threads=max(8, clients), workers=workers, batch_dir=batch_dir)
         try:
             server.start(start_timeout)
             sessions = [signed_in_session(server.url, "bench", password) for _ in range(clients)]
             rng = random.Random(seed)
             ids = prep["seeker_ids"]
+            probe = sessions[0].get(f"{server.url}/seekers/{ids[0]}", timeout=60)
+            batch_info["batch_state"] = batch_state_of(probe.text) if probe.status_code == 200 else None
             warm = fire(server.url, sessions, [f"/seekers/{rng.choice(ids)}" for _ in range(clients)], time_limit)
             paths = [f"/seekers/{rng.choice(ids)}" for _ in range(n_requests)]
             load_before = os.getloadavg()[0]
@@ -228,6 +291,7 @@ def run(n_seekers: int, n_vacancies: int, clients: int = 8, n_requests: int = 40
             server.stop()
     return {
         "seekers": n_seekers, "vacancies": n_vacancies, "clients": clients, "server_workers": workers,
+        "batch": bool(batch), **batch_info,
         "server_port": server.port, "server_exit_code": server.proc.returncode if server.proc else None,
         "generate_seconds": prep["generate_seconds"], "import_seconds": prep["import_seconds"],
         "import_counts": prep["import_counts"], "server_ready_seconds": server.ready_seconds,
@@ -248,6 +312,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--time-limit", type=float, default=300.0, help="Stop firing after this many seconds.")
     ap.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
                     help="`matcher serve --workers` (default: CPU cores, at most 4).")
+    ap.add_argument("--batch", action="store_true",
+                    help="Run `matcher batch` over the market first and serve with --batch-dir (timed).")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--smoke", action="store_true", help="Small market, few requests (the test suite's run).")
     a = ap.parse_args(argv)
@@ -256,7 +322,7 @@ def main(argv: list[str] | None = None) -> dict:
     for name in ("seekers", "vacancies", "clients", "requests", "workers"):
         if getattr(a, name) < 1:
             ap.error(f"--{name} must be at least 1, got {getattr(a, name)}")
-    res = run(a.seekers, a.vacancies, a.clients, a.requests, a.time_limit, workers=a.workers)
+    res = run(a.seekers, a.vacancies, a.clients, a.requests, a.time_limit, workers=a.workers, batch=a.batch)
     text = json.dumps(res, ensure_ascii=False, indent=2)
     print(text)
     if a.json:

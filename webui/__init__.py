@@ -97,6 +97,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         LOGIN_MAX_FAILURES=5,
         LOGIN_WINDOW_SECONDS=15 * 60,
         MATCHES_K=10,
+        SERVE_BLAS_THREADS=1,  # BLAS threads per process after the start-up fit (webui.engine.warm_up)
         CANDIDATES_K=10,
         SEARCH_LIMIT=50,
         MATCH_SETTINGS=os.environ.get("MATCHER_SETTINGS") or None,

@@ -77,6 +77,7 @@ class BatchRun:
     folder: Path
     record: dict
     _tables: dict[str, OwnerIndex] = field(default_factory=dict)
+    _freshness: dict[str | None, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -172,7 +173,24 @@ def freshness(run: BatchRun, session: Session) -> dict[str, Any]:
     ``current`` when both input checksums equal those of the newest import of
     each file; ``stale`` when one differs; ``unknown`` when a checksum is
     missing on either side (e.g. data imported before checksums were kept).
+    The answer is kept on the run per import generation (the newest import's
+    token, one indexed query): a new import or a new run asks again.
     """
+    from .engine import import_token
+
+    token = import_token(session)
+    cached = run._freshness.get(token)
+    if cached is not None:
+        return {"state": cached["state"], "roles": list(cached["roles"])}
+    result = _freshness(run, session)
+    with run._lock:
+        if len(run._freshness) > 16:
+            run._freshness.clear()
+        run._freshness[token] = result
+    return {"state": result["state"], "roles": list(result["roles"])}
+
+
+def _freshness(run: BatchRun, session: Session) -> dict[str, Any]:
     mine = latest_checksums(session)
     differ, unknown = [], False
     for role in ("seekers", "vacancies"):

@@ -163,6 +163,9 @@ def init_app(app: Flask) -> None:
         return url_for(request.endpoint, **(request.view_args or {}), **args, list=mode)
 
     app.jinja_env.globals["list_url"] = list_url
+    from .matchview import match_view
+
+    app.jinja_env.globals["match_view"] = match_view
 
     @app.context_processor
     def inject():

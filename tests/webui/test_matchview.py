@@ -1,0 +1,69 @@
+"""The match block (webui.matchview + the match_body macro): values, language, escaping."""
+from __future__ import annotations
+
+import math
+
+from flask import render_template_string
+
+from webui.matchview import match_view, yuan
+from webui.views import DIMENSION_LABELS, label
+
+from conftest import login
+
+BLOCK = "{% import 'macros.html' as m with context %}{{ m.match_body(match) }}"
+
+
+def _match(**over) -> dict:
+    d = {"seeker_id": "S1", "vacancy_id": "V1", "rank": 1, "score": 0.75,
+         "contributions": {"skills": 0.5, "occupation": 0.25, "wage": -0.01},
+         "components": {"skills": 0.9, "occupation": None, "wage": 0.2},
+         "matched_skills": [{"required": "电焊", "matched_by": "电焊"}, {"required": "气割", "matched_by": "切割"}],
+         "missing_skills": [{"skill": "氩弧焊", "course": "焊工"}, {"skill": "<b>x</b>", "course": None}],
+         "education": {"required": 2, "seeker": 1, "status": "one_short"},
+         "wage": {"offered_min": 3000.0, "offered_max": 4500.0, "expected_min": 5000.0, "expected_max": None,
+                  "gap": -500.0, "status": "below", "below_minimum": False},
+         "distance": "adjacent", "flags": [{"code": "x", "message_zh": "限男性", "message_en": "Men only"}],
+         "reasons": {"fits": ["<script>alert(1)</script>"], "gaps": [], "fixes": ["参加培训：焊工"]}}
+    d.update(over)
+    return d
+
+
+def test_view_numbers_and_bar_geometry(app):
+    with app.test_request_context("/"):
+        v = match_view(_match())
+        names = [label(DIMENSION_LABELS, d) for d in ("skills", "occupation", "wage")]
+    assert v["score"] == "0.75"
+    # widths in px of a 300 px bar: negative contributions draw nothing, x accumulates
+    assert [(x, w) for x, w, _c, _t in v["bars"]] == [("0.0", "150.0"), ("150.0", "75.0"), ("225.0", "0.0")]
+    assert [b[3] for b in v["bars"]] == [f"{names[0]} 0.500", f"{names[1]} 0.250", f"{names[2]} -0.010"]
+    assert names[0] != "skills"  # translated (zh_CN by default)
+    assert [(lg[2], lg[3]) for lg in v["legend"]] == [("0.50", "90"), ("0.25", None), ("-0.01", "20")]
+    assert v["matched"] == [("电焊", ""), ("气割", "切割")]
+    assert v["missing"] == [("氩弧焊", "焊工"), ("<b>x</b>", "")]
+    assert v["wage"]["offered"] == "3,000–4,500" and v["wage"]["expected"] == "5,000–"
+    assert v["wage"]["below"] is not None and v["wage"]["above"] is None
+    assert yuan(None) == "" and yuan(math.nan) == "" and yuan(12345.6) == "12,346"
+
+
+def test_nan_gap_and_missing_parts_show_nothing(app):
+    with app.test_request_context("/"):
+        v = match_view(_match(wage={"gap": math.nan, "status": None}, education={}, distance=None, flags=[],
+                              contributions=None, reasons=None, matched_skills=None))
+    assert v["wage"]["below"] is None and v["wage"]["above"] is None
+    assert v["education"] is None and v["distance"] == "" and v["bars"] == [] and v["fits"] == []
+
+
+def test_block_in_both_languages_escapes_data(app, client):
+    login(client, "admin")
+    with app.test_request_context("/"):
+        html = render_template_string(BLOCK, match=_match())
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "比期望低 500 元" in html and "匹配度 90%" in html and "培训课程: 焊工" in html
+    assert 'width="150.0"' in html and "限男性" in html
+    with app.test_request_context("/"):
+        from flask import session
+        session["lang"] = "en"
+        html = render_template_string(BLOCK, match=_match())
+    assert "500 yuan below the expectation" in html and "(fit 90%)" in html and "Men only" in html
+    assert "course: 焊工" in html

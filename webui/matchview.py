@@ -1,0 +1,124 @@
+"""The display form of an explained match: labels translated and numbers formatted in Python.
+
+A seeker or vacancy page shows ten explained matches, each with a score
+bar, a legend, reasons, skills, education, wage, distance and compliance
+flags. Written as template expressions that is over a hundred filter,
+``gettext`` and ``format`` calls per match, each going through Jinja's
+call machinery; here the same values are computed with plain Python
+(translated labels looked up in per-language dicts built once), and the
+``match_body`` macro in ``templates/macros.html`` only places them.
+
+:func:`match_view` takes a match dict (``Match.to_dict()`` shape, see
+:mod:`matcher.core.explain`); missing keys show as empty parts, never as
+errors. Wages are yuan per month, shown rounded to whole yuan with
+thousands separators; scores with two decimals.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from .views import (CHART_COLOURS, DIMENSION_LABELS, DISTANCE_LABELS, STATUS_LABELS, education_label,
+                    flag_message, label, request_translations)
+
+#: Constant texts of the match block (msgids as the templates had them).
+TEXTS = {
+    "score": _l("Score"), "fit": _l("fit"), "why": _l("Why it fits"), "gaps": _l("Gaps"),
+    "help": _l("What would help"), "matched": _l("Matched skills"), "missing": _l("Missing skills"),
+    "course": _l("course"), "education": _l("Education"), "required": _l("required"), "none": _l("none"),
+    "seeker": _l("seeker"), "unknown": _l("unknown"), "wage": _l("Wage (yuan/month)"), "offered": _l("offered"),
+    "expected": _l("expected"), "below_minimum": _l("below the minimum wage"), "distance": _l("Distance"),
+    "flags": _l("Compliance flags"),
+}
+_GAP_BELOW = _l("%(yuan)s yuan below the expectation")
+_GAP_ABOVE = _l("%(yuan)s yuan above the expectation")
+
+_TEXT_CACHE: dict[int, dict[str, Any]] = {}
+
+
+def match_texts() -> dict[str, Any]:
+    """The constant texts in the request's language, as Jinja's ``_()`` gives them (safe markup).
+
+    Built once per language (the translations object of a language is kept
+    for the app's life).
+    """
+    tr = request_translations()
+    key = id(tr)
+    texts = _TEXT_CACHE.get(key)
+    if texts is None:
+        texts = {k: Markup(str(v)) % {} for k, v in TEXTS.items()}
+        texts["gap_below"], texts["gap_above"] = str(_GAP_BELOW), str(_GAP_ABOVE)
+        _TEXT_CACHE[key] = texts
+    return texts
+
+
+def yuan(value: object) -> str:
+    """Whole yuan with thousands separators; ``""`` for None or NaN (as the ``yuan`` filter)."""
+    if value is None or value != value:
+        return ""
+    return f"{float(value):,.0f}"
+
+
+def _dims(match: dict) -> list[tuple[str, float, str, str]]:
+    """(dimension, value, colour, label) per contribution, in the record's order."""
+    n = len(CHART_COLOURS)
+    return [(dim, value, CHART_COLOURS[i % n], label(DIMENSION_LABELS, dim))
+            for i, (dim, value) in enumerate((match.get("contributions") or {}).items())]
+
+
+def match_view(match: dict) -> dict[str, Any]:
+    """Everything the ``match_body`` macro shows for one match, ready to print.
+
+    Keys: ``t`` (constant texts), ``score``, ``bars`` (x, width, colour,
+    title per dimension; widths in px of a 300 px bar), ``legend`` (colour,
+    label, value, fit percent or None), ``fits``/``gaps``/``fixes``,
+    ``matched`` (skill, matched-by or ""), ``missing`` (skill, course or
+    ""), ``education`` (required, seeker, status; None when absent),
+    ``wage`` (dict; None when absent), ``distance``, ``flags``, ``batch``
+    (True when batch facts are to be shown).
+    """
+    t = match_texts()
+    dims = _dims(match)
+    components = match.get("components") or {}
+    x = 0.0
+    bars, legend = [], []
+    for dim, value, colour, name in dims:
+        w = (value if value > 0 else 0) * 300
+        bars.append((f"{x:.1f}", f"{w:.1f}", colour, f"{name} {value:.3f}"))
+        x = x + w
+        comp = components.get(dim)
+        legend.append((colour, name, f"{value:.2f}", None if comp is None else f"{100 * comp:.0f}"))
+    reasons = match.get("reasons") or {}
+    view: dict[str, Any] = {
+        "t": t, "score": f"{match['score']:.2f}", "bars": bars, "legend": legend,
+        "fits": reasons.get("fits") or [], "gaps": reasons.get("gaps") or [], "fixes": reasons.get("fixes") or [],
+        "matched": [(s["required"], s["matched_by"] if s.get("matched_by") and s["matched_by"] != s["required"] else "")
+                    for s in match.get("matched_skills") or []],
+        "missing": [(s["skill"], s.get("course") or "") for s in match.get("missing_skills") or []],
+        "education": None, "wage": None,
+        "distance": label(DISTANCE_LABELS, match["distance"]) if match.get("distance") else "",
+        "flags": [flag_message(f) for f in match.get("flags") or []],
+        "batch": match.get("batch_adjusted_score") is not None or bool(match.get("stale_pair")),
+    }
+    e = match.get("education") or {}
+    if e:
+        view["education"] = (education_label(e.get("required")) or t["none"],
+                             education_label(e.get("seeker")) or t["unknown"],
+                             label(STATUS_LABELS, e["status"]) if e.get("status") else "")
+    w = match.get("wage") or {}
+    if w:
+        gap = w.get("gap")
+        below = above = None
+        if gap is not None and gap == gap:  # NaN: no gap shown
+            if gap < 0:
+                below = Markup(t["gap_below"]) % {"yuan": yuan(0 - gap)}
+            else:
+                above = Markup(t["gap_above"]) % {"yuan": yuan(gap)}
+        view["wage"] = {"offered": f"{yuan(w.get('offered_min'))}–{yuan(w.get('offered_max'))}",
+                        "expected": f"{yuan(w.get('expected_min'))}–{yuan(w.get('expected_max'))}",
+                        "below": below, "above": above,
+                        "status": label(STATUS_LABELS, w["status"]) if w.get("status") else "",
+                        "below_minimum": bool(w.get("below_minimum"))}
+    return view

@@ -218,3 +218,22 @@ def test_blocking_recall_and_top_k_block_shapes(fitted):
     assert (np.diff(sc, axis=1) <= 1e-12).all()
     rec = fitted.blocking_recall(k=5)
     assert rec["recall"] >= 0.9 and 0 < rec["pair_share"] <= 1
+
+
+@pytest.mark.parametrize("share", [0.1, 0.24, 0.26, 0.6, 1.0])
+def test_masked_for_seeker_equals_scoring_only_the_masked_posts(fitted, share):
+    """for_seeker scores the whole row when the mask is wide; the scores and the
+    order must be exactly those of scoring the masked posts alone."""
+    from matcher.core.compare import Grid, score_grid
+
+    F = fitted.features_
+    rng = np.random.default_rng(int(share * 100))
+    mask = rng.random(F.n_vacancies) < share
+    ok = mask & fitted._vacancy_ok()
+    b = np.flatnonzero(ok)
+    for si in range(0, F.n_seekers, 7):
+        sliced = score_grid(F, fitted.settings, Grid(np.array([si]), b), score_only=True).score.ravel()
+        assert np.array_equal(fitted._seeker_row(si, b), sliced)
+        want = b[fitted._order(sliced, F.vacancy_id_rank[b], 5)]
+        got = [m.vacancy_id for m in fitted.for_seeker(F.seeker_ids[si], 5, vacancy_mask=mask)]
+        assert got == [F.vacancy_ids[j] for j in want]

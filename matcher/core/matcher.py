@@ -184,6 +184,20 @@ class Matcher:
         return cand[o][:k]
 
     # -------------------------------------------------------------- queries
+    def _seeker_row(self, si: int, b: np.ndarray) -> np.ndarray:
+        """Scores of seeker position ``si`` against vacancy positions ``b`` (sorted), flat float32.
+
+        When ``b`` covers more than a quarter of the posts the whole row is
+        scored and indexed: slicing every per-vacancy matrix down to ``b``
+        costs more than scoring the posts left out. Pair values do not depend
+        on the block they are computed in, so both routes give the same scores.
+        """
+        F = self.features_
+        if 4 * len(b) > F.n_vacancies:
+            full = score_grid(F, self.settings, Grid(np.array([si]), np.arange(F.n_vacancies)), score_only=True)
+            return full.score.ravel()[b]
+        return score_grid(F, self.settings, Grid(np.array([si]), b), score_only=True).score.ravel()
+
     def for_seeker(self, seeker_id: str, k: int | None = None, *,
                    vacancy_mask: np.ndarray | None = None) -> list[Match]:
         """Best k vacancies for a seeker (default ``settings.top_k``), explained.
@@ -197,7 +211,7 @@ class Matcher:
         k = self.settings.top_k if k is None else int(k)
         ok = self._mask(vacancy_mask, F.n_vacancies, "vacancy_mask") & self._vacancy_ok()
         b = np.flatnonzero(ok)
-        s = score_grid(F, self.settings, Grid(np.array([si]), b), score_only=True).score.ravel()
+        s = self._seeker_row(si, b)
         top = self._order(s, F.vacancy_id_rank[b], k)
         gs = self.score_pairs(np.full(len(top), si), b[top])
         return [self.explainer_.build(si, int(b[j]), r + 1, gs, r) for r, j in enumerate(top)]
@@ -289,7 +303,7 @@ class Matcher:
         si, vi = self._spos(seeker_id), self._vpos(vacancy_id)
         ok = self._vacancy_ok()
         b = np.flatnonzero(ok)
-        row = score_grid(F, self.settings, Grid(np.array([si]), b), score_only=True).score.ravel()
+        row = self._seeker_row(si, b)
         gs = _flat(score_grid(F, self.settings, Grid(np.array([si]), np.array([vi]))))
         rank = None
         if ok[vi]:

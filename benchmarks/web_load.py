@@ -11,7 +11,7 @@ import``); with ``--batch``, run the nightly batch over the same files
 (``matcher batch --out DIR``, the CLI's own code path, in a subprocess;
 timed as ``batch_seconds``) and serve its lists with ``--batch-dir DIR``;
 start ``matcher serve`` (waitress, 8 threads) on 127.0.0.1 on a free
-port in a subprocess (``--workers`` processes, default one per core up to 4) and
+port in a subprocess (``--workers`` processes, default two per core up to 8) and
 wait until it has fitted the matcher; sign in
 ``--clients`` browser-like sessions through the login form (CSRF token read
 from the form); then fire ``--requests`` GETs of seeker pages (seeded random
@@ -310,8 +310,10 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--requests", type=int, default=400)
     ap.add_argument("--time-limit", type=float, default=300.0, help="Stop firing after this many seconds.")
-    ap.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
-                    help="`matcher serve --workers` (default: CPU cores, at most 4).")
+    ap.add_argument("--workers", type=int, default=min(8, 2 * (os.cpu_count() or 1)),
+                    help="`matcher serve --workers` (default: two per CPU core, at most 8; with one per core "
+                         "the requests queue on each process's interpreter lock: p95 306 vs 205 ms at 100k x 20k "
+                         "on 2 cores).")
     ap.add_argument("--batch", action="store_true",
                     help="Run `matcher batch` over the market first and serve with --batch-dir (timed).")
     ap.add_argument("--json", type=Path, default=None)

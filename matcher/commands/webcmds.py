@@ -45,7 +45,8 @@ def _is_loopback(host: str) -> bool:
                    "(default: $MATCHER_BATCH_DIR, else <instance>/batch when it exists).")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
               help="Server processes sharing the port (POSIX). Python runs one request at a time per "
-                   "process, so use about one per CPU core; the matcher is fitted once and shared.")
+                   "process, so use about two per CPU core (one per core leaves requests queueing behind "
+                   "each other); the matcher is fitted once and shared.")
 def serve_command(host: str, port: int, threads: int, batch_dir: Path | None, workers: int) -> None:
     """Run the staff web UI with waitress (a production WSGI server).
 

@@ -210,12 +210,92 @@ def table_generic(name: str) -> Callable[[dict[str, dict]], str | None]:
     return render
 
 
+def table_report_speed(res: dict[str, dict]) -> str | None:
+    """The city-report timing table (``report_speed.json``)."""
+    r = res.get("report_speed")
+    if not r:
+        return None
+    bt = r.get("build_timings", {})
+    parts = [(f"training counterfactuals on a {r.get('training_sampled', 0):,}-seeker sample", bt.get("training")),
+             ("binding causes", bt.get("causes")), ("wage counterfactuals", bt.get("wage_counterfactuals")),
+             ("pool scoring", bt.get("score_pool"))]
+    detail = ", ".join(f"{name} {v:.1f} s" for name, v in parts if isinstance(v, (int, float)))
+    return "\n".join([
+        f"`python -m benchmarks.report_speed --seekers {r['seekers']} --vacancies {r['vacancies']}`:", "",
+        "| figure | value |", "|---|---|",
+        f"| market | {r['seekers']:,} seekers × {r['vacancies']:,} vacancies |",
+        f"| load / fit | {r['load_seconds']:.1f} s / {r['fit_seconds']:.1f} s |",
+        f"| build (all sections) | {r['build_seconds']:.1f} s — {detail} |",
+        f"| render | {r['render_seconds']:.2f} s ({r['html_bytes'] / 1e6:.2f} MB self-contained HTML) |",
+        f"| **report total** | **{r['report_total_seconds']:.0f} s** (target < 600 s, batch lists reused) |",
+        f"| candidate lists, if no batch is given | {r['batch_equivalent_lists_seconds']:.1f} s "
+        "(what the nightly batch already computes) |",
+        f"| result | {r['unmatched']:,} seekers without a good match, {r['posts_short']:,} posts short of good "
+        "candidates |",
+    ])
+
+
+def table_batch_speed(res: dict[str, dict]) -> str | None:
+    """Nightly-batch timings of every ``batch_speed*.json`` run, one row per market size and run."""
+    stages = ("load", "fit", "score", "capacity", "explain", "write")
+    lines = ["Measured with `python -m benchmarks.batch_speed` (1 worker, every pair scored, top-20 both ways, "
+             "default settings, occupation-coder cache warm):", "",
+             "| run (commit) | seekers × vacancies | total | " + " | ".join(stages) + " | peak memory |",
+             "|---" * (len(stages) + 4) + "|"]
+    n = 0
+    for name in sorted(k for k in res if k.startswith("batch_speed")):
+        r = res[name]
+        commit = (r.get("machine") or {}).get("commit") or "?"
+        rows = ([r["small"]] if r.get("small") else []) + list(r.get("scaling", []))
+        for row in sorted(rows, key=lambda x: (x["seekers"] * x["vacancies"], x["seekers"])):
+            t = row.get("timings_seconds", {})
+            lines.append(f"| `{name}` ({commit}) | {row['seekers']:,} × {row['vacancies']:,} | "
+                         f"{row['wall_seconds']:.1f} s | " + " | ".join(
+                             f"{t[s]:.1f} s" if isinstance(t.get(s), (int, float)) else "—" for s in stages)
+                         + f" | {row['peak_rss_gb']:.2f} GB |")
+            n += 1
+    return "\n".join(lines) if n else None
+
+
+def table_web_load(res: dict[str, dict]) -> str | None:
+    """Seeker-page latency without (``web_load.json``) and with (``web_load_batch.json``) a nightly batch."""
+    runs = [(label, res[name]) for name, label in (("web_load", "no nightly batch"),
+                                                   ("web_load_batch", "with the nightly batch (`--batch`)"))
+            if res.get(name)]
+    if not runs:
+        return None
+
+    def row(label: str, fn: Callable[[dict], str]) -> str:
+        return f"| {label} | " + " | ".join(fn(r) for _, r in runs) + " |"
+
+    first = runs[0][1]
+    lines = [
+        f"`python -m benchmarks.web_load --seekers {first['seekers']} --vacancies {first['vacancies']} "
+        f"--clients {first['clients']} --requests {first['requests']} [--batch]`:", "",
+        "| figure | " + " | ".join(label for label, _ in runs) + " |", "|---" * (len(runs) + 1) + "|",
+        row("market", lambda r: f"{r['seekers']:,} seekers × {r['vacancies']:,} vacancies"),
+        row("server processes × threads", lambda r: f"{r.get('server_workers', 1)} × 8"),
+        row("import into SQLite", lambda r: f"{r['import_seconds']:.1f} s"),
+        row("nightly batch (run before serving)",
+            lambda r: f"{r['batch_seconds']:.1f} s" if r.get("batch_seconds") else "–"),
+        row("server ready (fit)", lambda r: f"{r['server_ready_seconds']:.1f} s ({r.get('fit_seconds', 0):.1f} s)"),
+        row("clients / requests / errors", lambda r: f"{r['clients']} / {r['requests']} / {r['errors']}"),
+        row("**seeker page p50 / p95 / p99**",
+            lambda r: f"**{r['p50_ms']:.0f} / {r['p95_ms']:.0f} / {r['p99_ms']:.0f} ms**"),
+        row("throughput", lambda r: f"{r['requests_per_second']:.0f} requests/s"),
+        row("load average before → after", lambda r: " → ".join(f"{x:.2f}" for x in r["load_average_before_after"])),
+    ]
+    return "\n".join(lines)
+
+
 TABLES: dict[str, Callable[[dict[str, dict]], str | None]] = {
+    "report_speed": table_report_speed,
+    "web_load": table_web_load,
     "ranking": table_ranking,
     "simulation": table_simulation,
     "simulation_hires": table_simulation_hires,
     "load_speed": table_generic("load_speed"),
-    "batch_speed": table_generic("batch_speed"),
+    "batch_speed": table_batch_speed,
     "occupation_coding": table_generic("occupation_coding"),
 }
 
@@ -250,7 +330,8 @@ def rewrite_readme(readme: Path, results: dict[str, dict]) -> list[str]:
                          f"{time.strftime('%Y-%m-%d')}."}
     tables = dict(TABLES)
     for name in results:
-        if name not in tables and not name.startswith("ranking_") and name not in ("simulate", "tuned_settings"):
+        if name not in tables and not name.startswith(("ranking_", "batch_speed", "web_load")) \
+                and name not in ("simulate", "tuned_settings"):
             tables[name] = table_generic(name)
     for name, fn in tables.items():
         body = fn(results)

@@ -107,6 +107,10 @@ def test_bad_input_raises_engine_errors(app):
             fitted.ranker.top("NOPE", 5)
         with pytest.raises(MatcherError, match="length"):
             fitted.ranker.top(fitted.seeker_ids[0], 5, mask=np.ones(3, dtype=bool))
+        with pytest.raises(MatcherError, match="out of range"):
+            fitted.ranker.top(fitted.seeker_ids[0], 5, candidates=np.array([0, len(fitted.vacancy_ids)]))
+        with pytest.raises(MatcherError, match="length"):
+            fitted.ranker.top(fitted.seeker_ids[0], 5, mask=np.ones(3, dtype=bool), candidates=np.array([0]))
 
 
 def test_other_engines_are_served_by_their_own_for_seeker(app):

@@ -237,3 +237,22 @@ def test_masked_for_seeker_equals_scoring_only_the_masked_posts(fitted, share):
         want = b[fitted._order(sliced, F.vacancy_id_rank[b], 5)]
         got = [m.vacancy_id for m in fitted.for_seeker(F.seeker_ids[si], 5, vacancy_mask=mask)]
         assert got == [F.vacancy_ids[j] for j in want]
+
+
+def test_for_seeker_routes_give_identical_records(fitted, monkeypatch):
+    """Few posts are scored once with their parts; many get a score-only pass first.
+    Both routes must return the same records, field for field."""
+    import matcher.core.matcher as core_matcher
+
+    F = fitted.features_
+    rng = np.random.default_rng(3)
+    masks = [None, rng.random(F.n_vacancies) < 0.5, rng.random(F.n_vacancies) < 0.1]
+    few = {}
+    for si in range(0, F.n_seekers, 5):
+        for mi, mask in enumerate(masks):
+            few[si, mi] = [m.to_dict() for m in fitted.for_seeker(F.seeker_ids[si], 6, vacancy_mask=mask)]
+    monkeypatch.setattr(core_matcher, "_FEW_POSTS", 0)
+    for (si, mi), want in few.items():
+        got = [m.to_dict() for m in fitted.for_seeker(F.seeker_ids[si], 6, vacancy_mask=masks[mi])]
+        assert got == want
+    assert sum(len(v) for v in few.values()) > 50

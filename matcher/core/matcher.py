@@ -38,6 +38,9 @@ def default_proximity() -> Any:
 #: decimals of the ranking key (as the batch): every route gives a pair the same float32 score, so only exact ties
 #: go to the lower id
 RANK_DECIMALS = 12
+#: for_seeker scores at most this many posts in one pass with their parts (explanations come from
+#: the same pass); wider masks get a score-only pass and explanations for the top k only
+_FEW_POSTS = 512
 
 
 def _key(scores: np.ndarray) -> np.ndarray:
@@ -215,6 +218,10 @@ class Matcher:
         k = self.settings.top_k if k is None else int(k)
         ok = self._mask(vacancy_mask, F.n_vacancies, "vacancy_mask") & self._vacancy_ok()
         b = np.flatnonzero(ok)
+        if len(b) <= _FEW_POSTS:  # e.g. the nightly batch's candidates: score them once, with their parts
+            gs = self.score_pairs(np.full(len(b), si), b)
+            top = self._order(gs.score, F.vacancy_id_rank[b], k)
+            return [self.explainer_.build(si, int(b[j]), r + 1, gs, int(j)) for r, j in enumerate(top)]
         s = self._seeker_row(si, b)
         top = self._order(s, F.vacancy_id_rank[b], k)
         gs = self.score_pairs(np.full(len(top), si), b[top])

@@ -20,7 +20,7 @@ from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .live import SeekerRanker
+from .live import PairExplainer
 from .models import Vacancy
 from .store import frames_from_db, latest_token
 
@@ -54,8 +54,8 @@ class Fitted:
     seeker_ids: np.ndarray
     seeker_district: np.ndarray
     seeker_pos: dict[str, int]
-    #: exact, cheaper ``for_seeker`` for the pages (see :mod:`webui.live`)
-    ranker: SeekerRanker | None = None
+    #: explains the capacity-aware list's posts (see :mod:`webui.live`)
+    explainer: PairExplainer | None = None
 
     def vacancy_mask(self, session: Session, *, district: str | None = None, min_wage: float | None = None,
                      welfare_only: bool = False, include_shift: bool = True,
@@ -117,7 +117,7 @@ def _build(token: str, matcher: object, seconds: float) -> Fitted:
         vacancy_expires=expires,
         seeker_ids=sids, seeker_pos={v: i for i, v in enumerate(sids)},
         seeker_district=see["district"].astype(object).fillna("").to_numpy(dtype=object),
-        ranker=SeekerRanker(matcher),
+        explainer=PairExplainer(matcher),
     )
 
 

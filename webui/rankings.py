@@ -4,7 +4,7 @@
 current (same input files as the database, same engine version and match
 settings, exhaustive scoring), the seeker's batch list — the exact top ``top_k`` over all open
 posts — is used as the candidate set, so the live matcher scores a few dozen
-pairs (:meth:`webui.live.SeekerRanker.top` with ``candidates``) instead of every post. Filters only remove posts, so if at least ``k``
+pairs (``for_seeker`` with the narrowed mask) instead of every post. Filters only remove posts, so if at least ``k``
 of those candidates pass them they *are* the filtered top ``k`` (ties go to
 the lower id both ways); otherwise the page falls back to scoring every post.
 The explanations always come from the live matcher.
@@ -152,9 +152,9 @@ def _explain(rows: list[dict], fitted: Fitted, owner: str, owner_id: str) -> lis
     lookup = fitted.vacancy_pos if owner == "seeker" else fitted.seeker_pos
     known = [r for r in rows if str(r[other]) in lookup]
     live: dict[str, dict] = {}
-    if known and owner == "seeker" and fitted.ranker is not None and fitted.ranker.usable:
+    if known and owner == "seeker" and fitted.explainer is not None and fitted.explainer.usable:
         try:  # explain just these pairs (no ranking needed: the batch gives the order)
-            found = fitted.ranker.explain_pairs(owner_id, np.array([lookup[str(r[other])] for r in known]))
+            found = fitted.explainer.explain_pairs(owner_id, np.array([lookup[str(r[other])] for r in known]))
             live = {d[other]: d for d in (match_dict(x) for x in found.values())}
         except MatcherError:
             live = {}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -129,9 +128,8 @@ def ranked_posts(db: Session, seeker: Seeker, filters: dict, mode: str = "plain"
     when possible) or ``capacity`` (the nightly capacity-aware list; needs
     ``batch``, the page's :func:`~webui.rankings.batch_state`). Each dict is
     ``Match.to_dict()`` with a ``vacancy`` entry (the DB row). The plain list
-    is ``for_seeker``'s, computed by :class:`webui.live.SeekerRanker` (the
-    whole row scored without slicing, or only the batch's candidates; only
-    the shown posts explained).
+    is ``for_seeker``'s under the page's mask, narrowed to the batch's
+    candidates when a current batch holds the filtered top ``k``.
     """
     fitted = get_fitted(db)
     if fitted is None:
@@ -145,12 +143,8 @@ def ranked_posts(db: Session, seeker: Seeker, filters: dict, mode: str = "plain"
             rows = capacity_posts(run, fitted, seeker.seeker_id, mask, k)
         else:
             narrowed = batch_candidates(run, batch, fitted, seeker.seeker_id, mask, k)
-            if fitted.ranker is not None:
-                matches = fitted.ranker.top(seeker.seeker_id, k, mask=mask,
-                                            candidates=None if narrowed is None else np.flatnonzero(narrowed))
-            else:
-                matches = fitted.matcher.for_seeker(seeker.seeker_id, k,
-                                                    vacancy_mask=mask if narrowed is None else narrowed)
+            matches = fitted.matcher.for_seeker(seeker.seeker_id, k,
+                                                vacancy_mask=mask if narrowed is None else narrowed)
             rows = [match_dict(m) for m in matches]
     except MatcherError:
         return [], _("This seeker is not in the fitted data yet. If data was just imported, the matcher is being refitted: reload the page in a minute.")

@@ -1,5 +1,6 @@
-"""The page's fast ranking (webui.live) gives exactly the core's ``for_seeker`` lists,
-and the seeker page stays cheap in queries; the freshness check is cached per import."""
+"""The seeker page's lists: batch-narrowed masks give the core's full list, the capacity-aware
+list's explanations equal the core's records, the page stays cheap in queries, and the
+freshness check is cached per import."""
 from __future__ import annotations
 
 import uuid
@@ -8,11 +9,11 @@ import numpy as np
 import pytest
 from sqlalchemy import event
 
-from matcher.errors import MatcherError, UnknownIdError
+from matcher.errors import UnknownIdError
 from webui import create_app
 from webui.db import get_session
 from webui.engine import get_fitted
-from webui.live import SeekerRanker
+from webui.live import PairExplainer
 from webui.models import Import
 from webui.nightly import freshness
 from webui.rankings import match_dict
@@ -36,52 +37,26 @@ def _masks(fitted, db) -> dict[str, np.ndarray | None]:
     }
 
 
-def test_ranker_equals_for_seeker_for_every_seeker_mask_and_k(app):
-    with app.test_request_context("/"):
-        db = get_session()
-        fitted = get_fitted(db)
-        ranker, m = fitted.ranker, fitted.matcher
-        assert ranker is not None and ranker.usable
-        masks = _masks(fitted, db)
-        compared = 0
-        for i, sid in enumerate(fitted.seeker_ids):
-            for name, mask in masks.items():
-                if name != "open" and i % 3:
-                    continue  # every seeker with the page's usual mask, every third with the others
-                for k in (1, 10, 40):  # 40: more than there are posts
-                    want = _dicts(m.for_seeker(sid, k, vacancy_mask=mask))
-                    got = _dicts(ranker.top(sid, k, mask=mask))
-                    assert got == want, (sid, name, k)
-                    compared += len(want)
-        assert compared > 2000  # the lists were not all empty
-
-
-def test_scores_tie_and_ties_go_to_the_lower_id(app):
-    """The test market repeats trades, so exact ties occur: the id order must match the core's."""
-    with app.test_request_context("/"):
-        fitted = get_fitted(get_session())
-        ties = 0
-        for sid in fitted.seeker_ids:
-            got = fitted.ranker.top(sid, 30)
-            scores = [round(x.score, 9) for x in got]
-            ties += sum(a == b for a, b in zip(scores, scores[1:]))
-            assert [x.vacancy_id for x in got] == [x.vacancy_id for x in fitted.matcher.for_seeker(sid, 30)]
-        assert ties > 0
-
-
-def test_candidates_route_equals_for_seeker_when_they_hold_the_top(app):
+def test_batch_narrowed_mask_gives_the_full_list_when_candidates_hold_the_top(app):
+    """What the seeker page relies on with a current batch: narrowing the mask to a candidate
+    set that holds the filtered top k (plus extra posts) returns exactly the full list."""
     with app.test_request_context("/"):
         db = get_session()
         fitted = get_fitted(db)
         m = fitted.matcher
+        compared = 0
         for name, mask in _masks(fitted, db).items():
             for sid in fitted.seeker_ids[::3]:
                 wide = m.for_seeker(sid, 12, vacancy_mask=mask)
-                cand = np.array([fitted.vacancy_pos[x.vacancy_id] for x in wide], dtype=np.int64)
-                # extra candidates outside the mask are dropped, not shown
-                cand = np.concatenate([cand, np.arange(len(fitted.vacancy_ids))[::7]])
-                got = _dicts(fitted.ranker.top(sid, 5, mask=mask, candidates=cand))
+                narrowed = np.zeros(len(fitted.vacancy_ids), dtype=bool)
+                narrowed[[fitted.vacancy_pos[x.vacancy_id] for x in wide]] = True
+                narrowed[::7] = True  # extra candidates, some outside the page's mask
+                if mask is not None:
+                    narrowed &= mask
+                got = _dicts(m.for_seeker(sid, 5, vacancy_mask=narrowed))
                 assert got == _dicts(m.for_seeker(sid, 5, vacancy_mask=mask)), (sid, name)
+                compared += len(got)
+        assert compared > 200
 
 
 def test_explain_pairs_equals_the_core_records_and_leaves_out_expired_posts(app):
@@ -90,7 +65,7 @@ def test_explain_pairs_equals_the_core_records_and_leaves_out_expired_posts(app)
         m = fitted.matcher
         sid = fitted.seeker_ids[4]
         every = np.arange(len(fitted.vacancy_ids))
-        got = fitted.ranker.explain_pairs(sid, every)
+        got = fitted.explainer.explain_pairs(sid, every)
         want = {fitted.vacancy_pos[x.vacancy_id]: x for x in m.for_seeker(sid, len(every))}
         assert set(got) == set(want)
         assert fitted.vacancy_pos["V0029"] not in got  # expired in the test market
@@ -98,30 +73,24 @@ def test_explain_pairs_equals_the_core_records_and_leaves_out_expired_posts(app)
             a, b = match_dict(rec), match_dict(want[pos])
             a.pop("rank"), b.pop("rank")
             assert a == b
+        assert fitted.explainer.explain_pairs(sid, np.array([fitted.vacancy_pos["V0029"]])) == {}
 
 
 def test_bad_input_raises_engine_errors(app):
     with app.test_request_context("/"):
         fitted = get_fitted(get_session())
         with pytest.raises(UnknownIdError, match="NOPE"):
-            fitted.ranker.top("NOPE", 5)
-        with pytest.raises(MatcherError, match="length"):
-            fitted.ranker.top(fitted.seeker_ids[0], 5, mask=np.ones(3, dtype=bool))
-        with pytest.raises(MatcherError, match="out of range"):
-            fitted.ranker.top(fitted.seeker_ids[0], 5, candidates=np.array([0, len(fitted.vacancy_ids)]))
-        with pytest.raises(MatcherError, match="length"):
-            fitted.ranker.top(fitted.seeker_ids[0], 5, mask=np.ones(3, dtype=bool), candidates=np.array([0]))
+            fitted.explainer.explain_pairs("NOPE", np.array([0]))
 
 
-def test_other_engines_are_served_by_their_own_for_seeker(app):
+def test_other_engines_are_not_explained_here(app):
     with app.test_request_context("/"):
         fitted = get_fitted(get_session())
         m = fitted.matcher
-        fake = FakeMatcher(m.seekers_, m.vacancies_)
-        ranker = SeekerRanker(fake)
-        assert not ranker.usable
-        sid = fitted.seeker_ids[2]
-        assert [x.to_dict() for x in ranker.top(sid, 4)] == [x.to_dict() for x in fake.for_seeker(sid, 4)]
+        explainer = PairExplainer(FakeMatcher(m.seekers_, m.vacancies_))
+        assert not explainer.usable
+        with pytest.raises(TypeError):
+            explainer.explain_pairs(fitted.seeker_ids[2], np.array([0]))
 
 
 def _count_queries(app, client, path: str) -> list[str]:

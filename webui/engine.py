@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,6 @@ from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .live import PairExplainer
 from .models import Vacancy
 from .store import frames_from_db, latest_token
 
@@ -54,8 +54,6 @@ class Fitted:
     seeker_ids: np.ndarray
     seeker_district: np.ndarray
     seeker_pos: dict[str, int]
-    #: explains the capacity-aware list's posts (see :mod:`webui.live`)
-    explainer: PairExplainer | None = None
 
     def vacancy_mask(self, session: Session, *, district: str | None = None, min_wage: float | None = None,
                      welfare_only: bool = False, include_shift: bool = True,
@@ -117,7 +115,6 @@ def _build(token: str, matcher: object, seconds: float) -> Fitted:
         vacancy_expires=expires,
         seeker_ids=sids, seeker_pos={v: i for i, v in enumerate(sids)},
         seeker_district=see["district"].astype(object).fillna("").to_numpy(dtype=object),
-        explainer=PairExplainer(matcher),
     )
 
 
@@ -206,16 +203,22 @@ def init_app(app: Flask) -> None:
     app.extensions["matcher_cache"] = cache
 
 
+def _once_per_request(name: str, session: Session, compute: Callable[[Session], Any]) -> Any:
+    """``compute(session)``, kept on ``flask.g`` under ``name`` for the rest of the request
+    (per session object); outside a request it is computed on every call."""
+    if not has_request_context():
+        return compute(session)
+    memo = g.get(name)
+    if memo is None or memo[0] is not session:
+        memo = (session, compute(session))
+        setattr(g, name, memo)
+    return memo[1]
+
+
 def import_token(session: Session) -> str | None:
     """Token of the newest finished import (:func:`webui.store.latest_token`), queried once per
     request and session (outside a request: every call)."""
-    if not has_request_context():
-        return latest_token(session)
-    memo = g.get("_matcher_import_token")
-    if memo is None or memo[0] is not session:
-        memo = (session, latest_token(session))
-        g._matcher_import_token = memo
-    return memo[1]
+    return _once_per_request("_matcher_import_token", session, latest_token)
 
 
 def get_fitted(session: Session) -> Fitted | None:
@@ -224,13 +227,7 @@ def get_fitted(session: Session) -> Fitted | None:
     Looked up once per request (one indexed query for the import token): a
     page that needs it in several places gets the same state each time.
     """
-    if not has_request_context():
-        return current_app.extensions["matcher_cache"].get(session)
-    memo = g.get("_matcher_fitted")
-    if memo is None or memo[0] is not session:
-        memo = (session, current_app.extensions["matcher_cache"].get(session))
-        g._matcher_fitted = memo
-    return memo[1]
+    return _once_per_request("_matcher_fitted", session, current_app.extensions["matcher_cache"].get)
 
 
 def limit_blas_threads(n: int | None) -> dict | None:

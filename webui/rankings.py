@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 from flask import request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from matcher.errors import MatcherError
 
@@ -110,6 +112,17 @@ def batch_candidates(run: BatchRun | None, state: dict | None, fitted: Fitted, s
     return None
 
 
+def with_rows(db: Session, rows: list[dict], model: type, key: str, name: str) -> list[dict]:
+    """Attach each match's database row (``model`` looked up by ``rows[i][key]`` in one query)
+    as ``rows[i][name]``; matches whose row no longer exists are dropped."""
+    ids = [r[key] for r in rows]
+    column = getattr(model, key)
+    found = {getattr(x, key): x for x in db.scalars(select(model).where(column.in_(ids)))} if ids else {}
+    for r in rows:
+        r[name] = found.get(r[key])
+    return [r for r in rows if r[name] is not None]
+
+
 def _extra(row: dict) -> dict:
     keep = ("rank", "adjusted_score", "congestion_price", "pure_rank", "score")
     return {f"batch_{k}": row[k] for k in keep if k in row}
@@ -152,13 +165,7 @@ def _explain(rows: list[dict], fitted: Fitted, owner: str, owner_id: str) -> lis
     lookup = fitted.vacancy_pos if owner == "seeker" else fitted.seeker_pos
     known = [r for r in rows if str(r[other]) in lookup]
     live: dict[str, dict] = {}
-    if known and owner == "seeker" and fitted.explainer is not None and fitted.explainer.usable:
-        try:  # explain just these pairs (no ranking needed: the batch gives the order)
-            found = fitted.explainer.explain_pairs(owner_id, np.array([lookup[str(r[other])] for r in known]))
-            live = {d[other]: d for d in (match_dict(x) for x in found.values())}
-        except MatcherError:
-            live = {}
-    elif known:
+    if known:  # a few posts/seekers: the core scores them once as pairs and explains them
         sel = np.zeros(len(lookup), dtype=bool)
         sel[[lookup[str(r[other])] for r in known]] = True
         try:

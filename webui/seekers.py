@@ -24,7 +24,7 @@ from .db import get_session
 from .engine import get_fitted
 from .models import Referral, Seeker, Vacancy
 from .nightly import current_run
-from .rankings import match_dict, batch_candidates, batch_state, capacity_posts, list_mode
+from .rankings import batch_candidates, batch_state, capacity_posts, list_mode, match_dict, with_rows
 from .views import DISTRICTS, PRIORITY_LABELS
 
 bp = Blueprint("seekers", __name__, url_prefix="/seekers")
@@ -148,11 +148,7 @@ def ranked_posts(db: Session, seeker: Seeker, filters: dict, mode: str = "plain"
             rows = [match_dict(m) for m in matches]
     except MatcherError:
         return [], _("This seeker is not in the fitted data yet. If data was just imported, the matcher is being refitted: reload the page in a minute.")
-    ids = [r["vacancy_id"] for r in rows]
-    vacancies = {v.vacancy_id: v for v in db.scalars(select(Vacancy).where(Vacancy.vacancy_id.in_(ids)))}
-    for r in rows:
-        r["vacancy"] = vacancies.get(r["vacancy_id"])
-    return [r for r in rows if r["vacancy"] is not None], None
+    return with_rows(db, rows, Vacancy, "vacancy_id", "vacancy"), None
 
 
 def seeker_referrals(db: Session, seeker_id: str) -> list[Referral]:

@@ -25,7 +25,7 @@ from .db import get_session
 from .engine import get_fitted
 from .models import Referral, Seeker, Vacancy
 from .nightly import current_run
-from .rankings import match_dict, batch_state, capacity_candidates, list_mode
+from .rankings import batch_state, capacity_candidates, list_mode, match_dict, with_rows
 from .seekers import _like_escape
 from .views import DISTRICTS
 
@@ -132,11 +132,8 @@ def ranked_candidates(db: Session, v: Vacancy, mode: str = "plain") -> tuple[lis
             rows = [match_dict(m) for m in matches]
     except MatcherError:
         return [], _("This post is not in the fitted data yet. If data was just imported, the matcher is being refitted: reload the page in a minute.")
-    ids = [r["seeker_id"] for r in rows]
-    seekers = {s.seeker_id: s for s in db.scalars(select(Seeker).where(Seeker.seeker_id.in_(ids)))}
-    for r in rows:
-        r["seeker"] = seekers.get(r["seeker_id"])
-    return [r for r in rows if r["seeker"] is not None and can_see_seeker(current_user, r["seeker"])], None
+    rows = with_rows(db, rows, Seeker, "seeker_id", "seeker")
+    return [r for r in rows if can_see_seeker(current_user, r["seeker"])], None
 
 
 @bp.get("/<vacancy_id>")

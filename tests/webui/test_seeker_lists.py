@@ -6,20 +6,16 @@ from __future__ import annotations
 import uuid
 
 import numpy as np
-import pytest
 from sqlalchemy import event
 
-from matcher.errors import UnknownIdError
-from webui import create_app
 from webui.db import get_session
 from webui.engine import get_fitted
-from webui.live import PairExplainer
 from webui.models import Import
 from webui.nightly import freshness
-from webui.rankings import match_dict
+from webui.rankings import capacity_posts, match_dict
 
-from conftest import FakeMatcher, base_config, login
-from test_nightly import write_batch
+from conftest import login
+from test_nightly import batch_app  # noqa: F401 - the shared fixture
 
 
 def _dicts(matches) -> list[dict]:
@@ -59,40 +55,6 @@ def test_batch_narrowed_mask_gives_the_full_list_when_candidates_hold_the_top(ap
         assert compared > 200
 
 
-def test_explain_pairs_equals_the_core_records_and_leaves_out_expired_posts(app):
-    with app.test_request_context("/"):
-        fitted = get_fitted(get_session())
-        m = fitted.matcher
-        sid = fitted.seeker_ids[4]
-        every = np.arange(len(fitted.vacancy_ids))
-        got = fitted.explainer.explain_pairs(sid, every)
-        want = {fitted.vacancy_pos[x.vacancy_id]: x for x in m.for_seeker(sid, len(every))}
-        assert set(got) == set(want)
-        assert fitted.vacancy_pos["V0029"] not in got  # expired in the test market
-        for pos, rec in got.items():
-            a, b = match_dict(rec), match_dict(want[pos])
-            a.pop("rank"), b.pop("rank")
-            assert a == b
-        assert fitted.explainer.explain_pairs(sid, np.array([fitted.vacancy_pos["V0029"]])) == {}
-
-
-def test_bad_input_raises_engine_errors(app):
-    with app.test_request_context("/"):
-        fitted = get_fitted(get_session())
-        with pytest.raises(UnknownIdError, match="NOPE"):
-            fitted.explainer.explain_pairs("NOPE", np.array([0]))
-
-
-def test_other_engines_are_not_explained_here(app):
-    with app.test_request_context("/"):
-        fitted = get_fitted(get_session())
-        m = fitted.matcher
-        explainer = PairExplainer(FakeMatcher(m.seekers_, m.vacancies_))
-        assert not explainer.usable
-        with pytest.raises(TypeError):
-            explainer.explain_pairs(fitted.seeker_ids[2], np.array([0]))
-
-
 def _count_queries(app, client, path: str) -> list[str]:
     seen: list[str] = []
     engine = app.extensions["matcher_engine"]
@@ -117,17 +79,6 @@ def test_seeker_page_queries_are_few_and_do_not_grow_with_the_page(app, client):
     assert len(with_history) <= 9 and len(without) <= 8
 
 
-@pytest.fixture
-def batch_app(db_path, tmp_path, matcher_cache, market_files):
-    folder = tmp_path / "nightly"
-    app = create_app(base_config(db_path, tmp_path, matcher_cache, BATCH_DIR=str(folder)))
-    with app.test_request_context("/"):
-        fitted = get_fitted(get_session())
-    write_batch(folder, fitted.matcher, market_files)
-    yield app
-    app.extensions["matcher_engine"].dispose()
-
-
 def test_batch_freshness_is_cached_per_import_and_follows_a_new_import(batch_app):
     c = batch_app.test_client()
     login(c, "admin")
@@ -143,3 +94,24 @@ def test_batch_freshness_is_cached_per_import_and_follows_a_new_import(batch_app
         db.commit()
     with batch_app.test_request_context("/"):
         assert freshness(run, get_session()) == {"state": "stale", "roles": ["seekers"]}
+
+
+def test_capacity_list_is_explained_with_the_core_records(batch_app):
+    """The capacity-aware list keeps the batch's order and rank; everything else in each
+    record is the core's own explanation of that pair."""
+    with batch_app.test_request_context("/"):
+        db = get_session()
+        fitted = get_fitted(db)
+        run = batch_app.extensions["matcher_nightly"].current()
+        compared = 0
+        for sid in fitted.seeker_ids[:6]:
+            rows = capacity_posts(run, fitted, sid, np.ones(len(fitted.vacancy_ids), dtype=bool), 10)
+            core = {x.vacancy_id: match_dict(x) for x in fitted.matcher.for_seeker(sid, len(fitted.vacancy_ids))}
+            batch_order = [str(r["vacancy_id"]) for r in run.list_for("seeker_matches_capacity", sid)][:10]
+            assert [r["vacancy_id"] for r in rows] == batch_order
+            for r in rows:
+                want = core[r["vacancy_id"]]
+                assert {k: v for k, v in r.items() if k in want and k != "rank"} == \
+                       {k: v for k, v in want.items() if k != "rank"}
+                compared += 1
+        assert compared > 20

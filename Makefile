@@ -1,22 +1,38 @@
 # The two commands of the README's quick start are `make demo` and `make test`.
-# Both create .venv and install the package on first use; nothing else is needed.
+# Each creates .venv on first use and installs only what it runs:
+#   make demo   the package alone (engine, batch, report, web UI)
+#   make test   the package with the dev, cluster, bench and postgres extras
+#   make bench  the package with the bench extra
+# Prerequisites: python3 (>= 3.11) with its venv module (Debian/Ubuntu:
+# `apt-get install python3-venv`) and make. See README.md, "Prerequisites".
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
-STAMP   := $(VENV)/.installed-stamp
 DEMO    := demo_out
 PORT    ?= 5000
 DEMO_PASSWORD ?= demo-pzh-2026
 
-.PHONY: install demo test test-fast bench clean
+# What each target installs (pip extras of pyproject.toml).
+EXTRAS_base  :=
+EXTRAS_test  := [dev,cluster,bench,postgres]
+EXTRAS_bench := [bench]
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,bench,cluster,postgres]'
-	@touch $(STAMP)
+.PHONY: install install-test install-bench demo test test-fast bench clean
 
-install: $(STAMP)
+$(BIN)/python:
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed; this is " + sys.version.split()[0] + ". Run make PY=python3.11 (or newer).")'
+	@$(PY) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "Could not create $(VENV) with '$(PY) -m venv'. On Debian/Ubuntu install the venv module:"; \
+	  echo "    apt-get install python3-venv"; echo "then run make again."; exit 1; }
+
+# One stamp per install set; pyproject.toml changes re-run the install.
+$(VENV)/.installed-%: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.$(EXTRAS_$*)'
+	@touch $@ $(VENV)/.installed-base
+
+install: $(VENV)/.installed-base
+install-test: $(VENV)/.installed-test
+install-bench: $(VENV)/.installed-bench
 
 ## demo: the engine end to end on the bundled sample data, then the staff web UI
 ##       validate -> one seeker's matches -> nightly batch -> city report -> web UI
@@ -32,14 +48,16 @@ demo: install
 	@echo "Staff web UI: http://127.0.0.1:$(PORT)   sign in as demo / $(DEMO_PASSWORD)   (Ctrl-C stops it)"
 	MATCHER_INSTANCE_PATH=$(CURDIR)/$(DEMO)/instance $(BIN)/matcher serve --host 127.0.0.1 --port $(PORT) --batch-dir $(CURDIR)/$(DEMO)/batch
 
-## test: the whole test suite (browser tests run when chromium is installed)
-test: install
+## test: the whole test suite. Browser tests skip without chromium, the PostgreSQL
+##       store tests without MATCHER_TEST_POSTGRES_URL; .ci/run provides both.
+test: install-test
 	$(BIN)/python -m pytest -q
 
-test-fast: install
+test-fast: install-test
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
-bench: install
+## bench: every benchmark; rewrites the tables of benchmarks/README.md
+bench: install-bench
 	$(BIN)/python -m benchmarks.run_all
 
 clean:

@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("matcher.commands.webcmds", "import_command"),
     "serve": ("matcher.commands.webcmds", "serve_command"),
     "create-user": ("matcher.commands.webcmds", "create_user_command"),
+    "schema": ("matcher.commands.schema", "command"),
 }
 
 HELP = {
@@ -41,6 +42,7 @@ HELP = {
     "import": "Load files into the web UI's database and refit the matcher.",
     "serve": "Run the staff web UI (waitress).",
     "create-user": "Create a staff user for the web UI.",
+    "schema": "Print the input columns: Chinese headers, required, type, accepted spellings.",
 }
 
 

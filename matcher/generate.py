@@ -1,9 +1,9 @@
 """A simulated Panzhihua labour market: seekers, vacancies and referral outcomes.
 
 :func:`generate_city` draws a synthetic city that looks like the reference city
-of ``../shared/DOMAIN.md`` (the 2009 survey of the city's labour bureau) and
+of ``docs/domain.md`` (the 2009 survey of the city's labour bureau) and
 returns the three input tables as *raw text cells*, exactly as they are written
-to CSV in the format of ``../shared/SCHEMA.md``; :func:`write_city` writes them.
+to CSV in the format of ``docs/input-format.md``; :func:`write_city` writes them.
 
 What is simulated
     * Five districts and counties, population-weighted (东区 0.30, 西区 0.13,
@@ -87,7 +87,7 @@ MIN_WAGE = 1970
 DISTRICTS: tuple[str, ...] = ("东区", "西区", "仁和区", "米易县", "盐边县")
 DISTRICT_POP = np.array([0.30, 0.13, 0.22, 0.18, 0.17])
 
-#: Ordered education levels (index = level), as in ``../shared/DOMAIN.md``.
+#: Ordered education levels (index = level), as in ``docs/domain.md``.
 EDUCATION_LEVELS: tuple[str, ...] = ("小学及以下", "初中", "高中/中专/技校/职高", "大专", "本科", "硕士", "博士")
 
 #: How each level is written in real files, with relative weights.

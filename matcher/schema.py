@@ -1,4 +1,4 @@
-"""The input contract (``../shared/SCHEMA.md``) and the normalised frames.
+"""The input contract (``docs/input-format.md``; ``matcher schema`` prints it) and the normalised frames.
 
 Input columns may be given by their English name or their Chinese header;
 matching is case-insensitive and ignores surrounding spaces. Columns not

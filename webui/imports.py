@@ -61,7 +61,7 @@ def index():
             except MatcherError:
                 db.rollback()
                 flash(_("The files could not be imported: check the file type and the required columns "
-                        "(see SCHEMA.md)."), "error")
+                        "(see docs/input-format.md or run `matcher schema`)."), "error")
                 return redirect(url_for("imports.index"))
         record("import", detail=f"import {summary.import_id}")
         db.commit()

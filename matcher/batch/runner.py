@@ -48,7 +48,7 @@ SEEKERS_PER_BLOCK_BLOCKED = 1_000
 class BatchConfig:
     """Everything a batch run needs.
 
-    seekers, vacancies : input files (CSV/XLSX/Parquet, see SCHEMA.md).
+    seekers, vacancies : input files (CSV/XLSX/Parquet, see docs/input-format.md).
     out : the results path readers use (a symlink managed by the batch).
     top_k : list length both ways (>= 1). settings : anything
         ``MatchSettings.from_path_or_dict`` accepts. backend : ``local`` or

@@ -33,7 +33,7 @@ def command(n_seekers: int, n_vacancies: int, seed: int, out_dir: Path, n_outcom
             as_of: str | None) -> None:
     """Write seekers.csv, vacancies.csv, outcomes.csv and seekers_gb18030.csv into OUT.
 
-    The files follow ../shared/SCHEMA.md and look like the reference city
+    The files follow docs/input-format.md and look like the reference city
     (Panzhihua): its districts, industries, 2022 occupation codes, 4045 and
     rural-migrant groups, and real-world wage/education/yes-no spellings.
     Unless --clean, a few broken rows are planted; they are listed in

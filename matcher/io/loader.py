@@ -128,7 +128,7 @@ def _missing_required_error(path: Path, table: str, spec: tuple[Column, ...], fo
     return InputFileError(
         f"{path.name} cannot be loaded as a {table} file: it has no column for {names}. "
         f"Columns found: {shown}. Expected the English names or Chinese headers listed in "
-        f"SCHEMA.md (for example {', '.join(c.name + '/' + c.zh[0] for c in spec[:4])}); "
+        f"docs/input-format.md or printed by `matcher schema` (for example {', '.join(c.name + '/' + c.zh[0] for c in spec[:4])}); "
         "check that you chose the right file and that the header is on the first line."
     )
 

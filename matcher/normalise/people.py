@@ -3,7 +3,7 @@ the derived "4045" group, and posted age requirements.
 
 Gender and hukou are read so that policy groups can be *derived* and audits
 run; the matching engine must never score on them (就业促进法, see
-``DOMAIN.md``). A vacancy's gender requirement is read only so that it can
+``docs/domain.md``). A vacancy's gender requirement is read only so that it can
 be flagged to staff as a compliance issue.
 
 Priority groups (:data:`PRIORITY_GROUPS`) are canonical codes; Chinese and

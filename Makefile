@@ -26,8 +26,9 @@ $(BIN)/python:
 	  echo "    apt-get install python3-venv"; echo "then run make again."; exit 1; }
 
 # One stamp per install set; pyproject.toml changes re-run the install.
+# --no-compile: modules are byte-compiled when first imported, not all at install.
 $(VENV)/.installed-%: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.$(EXTRAS_$*)'
+	$(BIN)/python -m pip install -q --no-compile -e '.$(EXTRAS_$*)'
 	@touch $@ $(VENV)/.installed-base
 
 install: $(VENV)/.installed-base

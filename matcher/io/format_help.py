@@ -260,9 +260,12 @@ def _type_help(kind: str, lang: str, table: str) -> TypeHelp:
         "list": (f"多个条目，用 {_SEPARATORS} 或换行分隔；重复的只留一个。",
                  f"several items separated by {_SEPARATORS} or a new line; duplicates are dropped.",
                  ("焊工；电工、叉车", "welding, cutting", "Welding; HMI/SCADA; Excel"), _show_list),
-        "experience": ("“岗位:年限”的列表（年限可省略），也认“岗位 20年”“岗位(半年)”“3个月”。",
-                       "a list of title:years items (years optional); 岗位 20年, 岗位(半年) and 3个月 are read too.",
-                       ("炼钢工:20; 保安:2", "炼钢工 20年、保洁(半年)", "Welders:8"), _show_experience),
+        "experience": ("“岗位:年限”的列表（年限可省略），也认“岗位 20年”“岗位(20年)”；年限可写 20、20年、半年、"
+                       "3个月、20多年、3-5年。",
+                       "a list of title:years items (years optional); title 20年 and title(20年) are read too, and the "
+                       "years may be 20, 20年, 半年, 3个月, 20多年, 3-5年 or 2 years.",
+                       ("炼钢工:20; 保安:2", "炼钢工 20年、保洁(半年)", "保安:3个月", "Welders:2 years"),
+                       _show_experience),
         "wage": (f"按月折算为元：日薪 × {f['per_day']:g}，时薪 × {f['per_hour']:g}，周薪 × {f['per_week']:g}，"
                  f"年薪 ÷ 12；千/K × 1000，万/W × 10000；“面议”为未知；“底薪+提成”只计底薪；"
                  f"月薪不在 {wages.MIN_PLAUSIBLE:,.0f}–{wages.MAX_PLAUSIBLE:,.0f} 元之间视为不可信（保留原文并警告）。",

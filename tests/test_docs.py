@@ -72,3 +72,22 @@ def test_readme_links_the_documents():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in ("docs/input-format.md", "docs/domain.md", "docs/architecture.md"):
         assert f"({name}" in readme, name
+
+
+def _make_dry_run(target: str, tmp_path: Path) -> list[str]:
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    out = subprocess.run(["make", "-n", "-C", str(ROOT), target, f"VENV={tmp_path / 'venv'}"],
+                         capture_output=True, text=True, check=True).stdout
+    return [line for line in out.splitlines() if "pip install" in line]
+
+
+@pytest.mark.parametrize("target, extras", [("demo", ""), ("install", ""), ("test", "[dev,cluster,bench,postgres]"),
+                                            ("bench", "[bench]")])
+def test_each_make_target_installs_what_it_runs(tmp_path, target, extras):
+    lines = _make_dry_run(target, tmp_path)
+    assert len(lines) == 1, lines
+    assert lines[0].rstrip().endswith(f"-e '.{extras}'"), lines[0]

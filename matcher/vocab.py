@@ -300,6 +300,16 @@ del _kind, _codes, _zh, _en
 KINDS: tuple[str, ...] = tuple(_TABLES)
 
 
+def _is_missing(code: object) -> bool:
+    """None, NaN, ``pd.NA``/``NaT``: no code at all."""
+    if code is None:
+        return True
+    try:
+        return bool(code != code)  # noqa: PLR0124 - NaN is the only value unequal to itself
+    except (TypeError, ValueError):  # pd.NA refuses bool()
+        return True
+
+
 def _key(code: object) -> str:
     """The table key of a code: education levels may come as ints, floats or numpy ints."""
     if isinstance(code, str):
@@ -329,12 +339,13 @@ def labels(kind: str, lang: str = "zh") -> dict[str, str]:
 def label(kind: str, code: object, lang: str = "zh") -> str:
     """The label of ``code`` in ``lang`` (``"zh"`` or ``"en"``).
 
-    An unknown kind, code or language gives the code back unchanged (as text;
-    ``""`` for None), so a face can show any stored value.
+    An unknown kind, code or language gives the code back unchanged (as text),
+    so a face can show any stored value; a missing value (None, NaN, ``pd.NA``)
+    gives ``""``.
     ``label("group", "4045", "en") == "4045 person"``;
     ``label("education", 3) == "大专"``; ``label("district", "成都") == "成都"``.
     """
-    if code is None:
+    if _is_missing(code):
         return ""
     key = _key(code)
     table = _TABLES.get(kind)
@@ -353,6 +364,6 @@ def code_of(kind: str, text: object) -> str | None:
     is read by :func:`matcher.normalise.districts.parse_district`.
     """
     codes(kind)
-    if text is None:
+    if _is_missing(text):
         return None
     return _ALIASES[kind].get(spelling_key(_key(text)))

@@ -48,6 +48,8 @@ def test_label_examples_and_unknown_codes() -> None:
     assert vocab.label("no_such_kind", "x") == "x"
     assert vocab.label("group", "4045", "fr") == "4045"
     assert vocab.label("group", None) == ""
+    assert vocab.label("education", float("nan")) == vocab.label("education", pd.NA) == ""
+    assert vocab.code_of("outcome", pd.NA) is None
 
 
 def test_codes_and_labels_reject_unknown_kinds_and_languages() -> None:

@@ -59,12 +59,14 @@ from scipy.special import ndtr
 
 from benchmarks import metrics as M
 from benchmarks.baselines import TfidfAllCells, rapidfuzz_scores, seeker_query_text, vacancy_query_text
-from matcher.generate import DISTRICTS, City, generate_city, load_trades, write_city
+from matcher.generate import City, generate_city, load_trades, write_city
+from matcher.vocab import DISTRICT_STEMS, DISTRICTS
 
 GROUPS: tuple[str, ...] = ("4045", "rural_migrant", "graduate", "other")
 
-#: Approximate road distance in km between the seats of the five districts/counties
-#: (东区 炳草岗, 西区 清香坪, 仁和区, 米易县 攀莲镇, 盐边县 桐子林镇); outside the city: 120 km.
+#: Approximate road distance in km between the seats of the five districts/counties, in
+#: :data:`matcher.vocab.DISTRICTS` order (东区 炳草岗, 西区 清香坪, 仁和区, 米易县 攀莲镇,
+#: 盐边县 桐子林镇); outside the city: 120 km.
 DISTRICT_KM = np.array([
     [0, 12, 8, 75, 35],
     [12, 0, 18, 85, 40],
@@ -73,7 +75,7 @@ DISTRICT_KM = np.array([
     [35, 40, 35, 95, 0],
 ], dtype=float)
 OUTSIDE_KM = 120.0
-_DISTRICT_STEMS = ("东区", "西区", "仁和", "米易", "盐边")
+_DISTRICT_STEMS = tuple(DISTRICT_STEMS[d] for d in DISTRICTS)
 
 #: Behaviour parameters per group (see benchmarks/README.md). Utilities are in units of the noise.
 BEHAVIOUR: dict[str, dict[str, float]] = {

@@ -3,12 +3,14 @@
 :func:`generate_city` draws a synthetic city that looks like the reference city
 of ``docs/domain.md`` (the 2009 survey of the city's labour bureau) and
 returns the three input tables as *raw text cells*, exactly as they are written
-to CSV in the format of ``docs/input-format.md``; :func:`write_city` writes them.
+to CSV in the input format of ``docs/input-format.md`` (``matcher schema``);
+:func:`write_city` writes them.
 
 What is simulated
-    * Five districts and counties, population-weighted (东区 0.30, 西区 0.13,
-      仁和区 0.22, 米易县 0.18, 盐边县 0.17) plus a few seekers from outside
-      the city (凉山州会理, 云南华坪 ...), written in varied forms.
+    * The five districts and counties of :mod:`matcher.vocab`,
+      population-weighted (东区 0.30, 西区 0.13, 仁和区 0.22, 米易县 0.18,
+      盐边县 0.17) plus a few seekers from outside the city (凉山州会理,
+      云南华坪 ...), written in varied forms.
     * A hand-written trade catalogue (``generate_data/trades.json``): 64 trades
       of steel and vanadium-titanium, mining, chemicals, construction,
       transport, services, care work, mango farming, e-commerce, office and
@@ -59,8 +61,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from matcher.core.settings import MatchSettings
 from matcher.errors import SettingsError
+from matcher.normalise.people import AGE_4045_FEMALE, AGE_4045_MALE
 from matcher.schema import OUTCOME_COLUMNS, SEEKER_COLUMNS
+from matcher.vocab import DISTRICTS, EDUCATION_LEVELS, PRIORITY_GROUPS, PRIORITY_LABELS_ZH
 
 __all__ = [
     "City",
@@ -80,15 +85,15 @@ __all__ = [
 #: dates are relative to it). Fixed so that files are reproducible.
 DEFAULT_AS_OF = date(2026, 11, 15)
 
-#: Sichuan class-2 monthly minimum wage (yuan per month), the floor of posted wages.
-MIN_WAGE = 1970
+#: Monthly minimum wage (yuan per month), the floor of posted wages: the matching
+#: settings' default, so the simulated market and the engine agree.
+MIN_WAGE = int(round(MatchSettings().minimum_wage))
 
-#: Canonical districts and counties and their population weights.
-DISTRICTS: tuple[str, ...] = ("东区", "西区", "仁和区", "米易县", "盐边县")
-DISTRICT_POP = np.array([0.30, 0.13, 0.22, 0.18, 0.17])
-
-#: Ordered education levels (index = level), as in ``docs/domain.md``.
-EDUCATION_LEVELS: tuple[str, ...] = ("小学及以下", "初中", "高中/中专/技校/职高", "大专", "本科", "硕士", "博士")
+#: Population weights of the districts and counties (:data:`DISTRICTS`, from
+#: :mod:`matcher.vocab`, as are :data:`EDUCATION_LEVELS`).
+DISTRICT_POP = np.array([{"东区": 0.30, "西区": 0.13, "仁和区": 0.22, "米易县": 0.18, "盐边县": 0.17}[d]
+                         for d in DISTRICTS])
+_N_DISTRICTS = len(DISTRICTS)
 
 #: How each level is written in real files, with relative weights.
 EDUCATION_SPELLINGS: dict[int, tuple[tuple[str, float], ...]] = {
@@ -124,11 +129,8 @@ _SHIFT_P = {"4045": 0.70, "rural_migrant": 0.60, "graduate": 0.30, "other": 0.50
 _WAGE_FACTOR = {"4045": 0.95, "rural_migrant": 0.88, "graduate": 1.15, "other": 0.97}
 _DECLARE_P = {"4045": 0.75, "rural_migrant": 0.55, "graduate": 0.70, "zero_employment_family": 0.85,
               "disabled": 0.90, "veteran": 0.90}
-_GROUP_NAMES = {  # priority_groups spellings: English code, Chinese name
-    "4045": ("4045", "4045人员"), "rural_migrant": ("rural_migrant", "农民工"),
-    "graduate": ("graduate", "高校毕业生"), "zero_employment_family": ("zero_employment_family", "零就业家庭"),
-    "disabled": ("disabled", "残疾人"), "veteran": ("veteran", "退役军人"),
-}
+#: priority_groups spellings: the code, and its Chinese name
+_GROUP_NAMES = {g: (g, PRIORITY_LABELS_ZH[g]) for g in PRIORITY_GROUPS}
 #: Where 4045 persons look for work when their own trade has few posts.
 _TRANSITION = {"security": 3.0, "cleaner": 2.5, "warehouse": 1.5, "forklift": 1.0, "greening": 1.0,
                "community": 1.5, "loader": 0.8, "elderly_care": 1.2, "domestic": 1.0, "cashier": 0.6,
@@ -404,7 +406,7 @@ def _round_to(x: np.ndarray, step: int) -> np.ndarray:
 def _district_text(rng: np.random.Generator, district: np.ndarray) -> np.ndarray:
     """Canonical district index (0-4, or -1 = outside the city) → varied spelling."""
     out = np.empty(len(district), dtype=object)
-    for k in range(-1, 5):
+    for k in range(-1, _N_DISTRICTS):
         sel = np.flatnonzero(district == k)
         if len(sel):
             out[sel] = _choose_text(rng, len(sel), _OUTSIDE_FORMS if k < 0 else _DISTRICT_FORMS[k])
@@ -513,7 +515,6 @@ def _seekers(rng: np.random.Generator, n: int, trades: tuple[Trade, ...], as_of:
     age = np.where(is_4045 & female, rng.integers(40, 55, n), age)
     age = np.where(is_4045 & ~female, rng.integers(50, 60, n), age)
     age = np.where(veteran, rng.integers(22, 41, n), age)
-    qualifies_4045 = (female & (age >= 40)) | (~female & (age >= 50))
 
     # birth dates consistent with ages at as_of
     as_of64 = np.datetime64(as_of, "D")
@@ -523,7 +524,7 @@ def _seekers(rng: np.random.Generator, n: int, trades: tuple[Trade, ...], as_of:
     b_month, b_day = bts.month.to_numpy(), bts.day.to_numpy()
     before = (b_month > as_of.month) | ((b_month == as_of.month) & (b_day > as_of.day))
     age = as_of.year - bts.year.to_numpy() - before.astype(int)
-    qualifies_4045 = (female & (age >= 40)) | (~female & (age >= 50))
+    qualifies_4045 = (female & (age >= AGE_4045_FEMALE)) | (~female & (age >= AGE_4045_MALE))
 
     # hukou
     # hukou: only rural migrants are rural (the survey's education figures are for the rural labour force)
@@ -532,7 +533,7 @@ def _seekers(rng: np.random.Generator, n: int, trades: tuple[Trade, ...], as_of:
     # districts (-1 = outside the city): rural migrants live in the counties or come from outside
     p_rural = np.array([0.06, 0.06, 0.30, 0.30, 0.28])
     p_urban = np.array([0.42, 0.20, 0.22, 0.08, 0.08])
-    home = np.where(urban, rng.choice(5, size=n, p=p_urban), rng.choice(5, size=n, p=p_rural))
+    home = np.where(urban, rng.choice(_N_DISTRICTS, size=n, p=p_urban), rng.choice(_N_DISTRICTS, size=n, p=p_rural))
     outside = is_rural & (rng.random(n) < 0.12) | (is_grad & (rng.random(n) < 0.05))
     home = np.where(outside, -1, home)
 
@@ -646,9 +647,9 @@ def _seekers(rng: np.random.Generator, n: int, trades: tuple[Trade, ...], as_of:
     wage_txt, no_wage = _expected_wage_text(rng, exp_lo, exp_hi)
 
     # preferred districts: empty = anywhere; else home and maybe a neighbour
-    pref_home = np.where(home < 0, rng.choice(5, size=n, p=DISTRICT_POP), home)
+    pref_home = np.where(home < 0, rng.choice(_N_DISTRICTS, size=n, p=DISTRICT_POP), home)
     p1 = _district_text(rng, pref_home)
-    p2 = np.where(rng.random(n) < 0.35, _district_text(rng, rng.choice(5, size=n, p=DISTRICT_POP)), "")
+    p2 = np.where(rng.random(n) < 0.35, _district_text(rng, rng.choice(_N_DISTRICTS, size=n, p=DISTRICT_POP)), "")
     preferred = _join_cells([p1, p2], _choose_text(rng, n, _SEPARATORS))
     preferred[rng.random(n) < 0.35] = ""
 
@@ -745,7 +746,7 @@ def _employers(rng: np.random.Generator, sector: np.ndarray, trade_key: np.ndarr
     sectors = sorted(_SECTOR_DISTRICT_P)
     sec_idx = np.searchsorted(np.array(sectors, dtype=object), sector)
     # each (brand, sector) employer gets one district and one suffix
-    dist_tbl = np.stack([rng.choice(5, size=n_brands, p=np.asarray(_SECTOR_DISTRICT_P[s]) / sum(_SECTOR_DISTRICT_P[s]))
+    dist_tbl = np.stack([rng.choice(_N_DISTRICTS, size=n_brands, p=np.asarray(_SECTOR_DISTRICT_P[s]) / sum(_SECTOR_DISTRICT_P[s]))
                          for s in sectors])
     suffix_pick = rng.random(n_brands)
     district = dist_tbl[sec_idx, brand]
@@ -905,7 +906,7 @@ def _vacancies(rng: np.random.Generator, m: int, trades: tuple[Trade, ...], as_o
     w_lo = np.maximum(_round_to(lo_t * f, 100), MIN_WAGE + 30)
     w_hi = np.maximum(_round_to(hi_t * f, 500), w_lo + 300)
     pw = np.flatnonzero(public_welfare)
-    w_lo[pw] = _round_to(rng.uniform(2000, 2300, len(pw)), 50)
+    w_lo[pw] = np.maximum(_round_to(rng.uniform(MIN_WAGE, MIN_WAGE + 300, len(pw)), 50), MIN_WAGE)
     w_hi[pw] = w_lo[pw] + _round_to(rng.uniform(0, 400, len(pw)), 100)
     pay = np.array([t.pay for t in trades], dtype=object)[trade]
     pay[pw] = "month"

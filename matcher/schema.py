@@ -1,4 +1,5 @@
-"""The input contract (``docs/input-format.md``; ``matcher schema`` prints it) and the normalised frames.
+"""The input contract (documented for users in ``docs/input-format.md`` and
+printed by ``matcher schema``) and the normalised frames.
 
 Input columns may be given by their English name or their Chinese header;
 matching is case-insensitive and ignores surrounding spaces. Columns not
@@ -41,10 +42,15 @@ Vacancies
 Outcomes
     ``seeker_id``, ``vacancy_id`` str; ``date`` datetime64; ``outcome`` one of
     :data:`OUTCOMES`; ``source_row`` int.
+
+Codes and their labels (districts, priority groups, education levels,
+outcomes, leave reasons) come from the one vocabulary, :mod:`matcher.vocab`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from matcher import vocab
 
 
 @dataclass(frozen=True)
@@ -115,11 +121,11 @@ OUTCOME_COLUMNS: tuple[Column, ...] = (
     Column("outcome", ("结果",), "outcome", True),
 )
 
-OUTCOMES: tuple[str, ...] = ("referred", "interviewed", "hired", "rejected", "declined")
-OUTCOME_ZH = {"推荐": "referred", "已推荐": "referred", "面试": "interviewed",
-              "已面试": "interviewed", "录用": "hired", "已录用": "hired",
-              "拒绝": "rejected", "未录用": "rejected", "放弃": "declined",
-              "本人放弃": "declined"}
+#: Outcome codes of the event log (see :mod:`matcher.vocab`).
+OUTCOMES: tuple[str, ...] = vocab.OUTCOMES
+#: Accepted outcome spellings (codes, Chinese and English labels, variants such as
+#: 录用/已录用) keyed as :func:`matcher.vocab.spelling_key` writes them -> code.
+OUTCOME_ZH: dict[str, str] = vocab.OUTCOME_ALIASES
 
 #: Personal-data columns: masked in the UI and never logged.
 PERSONAL_COLUMNS = ("name", "id_number", "phone")

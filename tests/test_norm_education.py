@@ -83,7 +83,7 @@ def test_levels_and_labels() -> None:
     assert len(LEVELS) == len(LEVELS_EN) == 7
     assert LEVELS[2] == "高中/中专/技校/职高"
     assert education_label(3) == "大专"
-    assert education_label(3, "en") == "college (dazhuan)"
+    assert education_label(3, "en") == "Junior college"
     assert education_label(None) == ""
     assert [parse_education(lbl).level for lbl in LEVELS] == list(range(7))
     assert [parse_education(lbl).level for lbl in LEVELS_EN] == list(range(7))

@@ -1,7 +1,10 @@
 """App-wide view helpers: the language switch, labels, template filters, errors.
 
 Every label shown to staff is a Flask-Babel message here or in a template,
-so the zh_CN catalogue covers the whole UI and English is a switch away.
+so the zh_CN catalogue covers the whole UI and English is a switch away —
+except the labels of the one vocabulary (districts, priority groups, education
+levels, outcomes, place relations, dimensions), which come in both languages
+from :mod:`matcher.vocab` through :class:`VocabLabel`.
 """
 from __future__ import annotations
 
@@ -11,43 +14,42 @@ from flask import Flask, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
+from matcher import vocab
+
 from .masking import mask_id_number, mask_name, mask_phone
 
+class VocabLabel:
+    """A label of the one vocabulary (:mod:`matcher.vocab`) in the page's language.
+
+    ``str()`` gives the Chinese label on a zh_CN page and the English one on an
+    English page, so codes, districts, groups, levels and outcomes read the same
+    in the web UI as in the CLI, the batch files and the report.
+    """
+
+    __slots__ = ("kind", "code")
+
+    def __init__(self, kind: str, code: str) -> None:
+        self.kind, self.code = kind, code
+
+    def __str__(self) -> str:
+        return vocab.label(self.kind, self.code, "en" if is_english() else "zh")
+
+    def __repr__(self) -> str:
+        return f"VocabLabel({self.kind!r}, {self.code!r})"
+
+
+def vocab_labels(kind: str) -> dict[str, VocabLabel]:
+    """Code -> :class:`VocabLabel` for every code of a vocabulary kind, in its order."""
+    return {code: VocabLabel(kind, code) for code in vocab.codes(kind)}
+
+
 #: Canonical districts of Panzhihua (data values, shown as stored).
-DISTRICTS: tuple[str, ...] = ("东区", "西区", "仁和区", "米易县", "盐边县")
-
-PRIORITY_LABELS = {
-    "4045": _l("4045 person"),
-    "zero_employment_family": _l("Zero-employment family"),
-    "rural_migrant": _l("Rural migrant worker"),
-    "graduate": _l("College graduate"),
-    "disabled": _l("Disabled person"),
-    "veteran": _l("Veteran"),
-    "hard_to_employ": _l("Hard to employ"),
-    "school_leaver": _l("School leaver"),
-}
-
-EDUCATION_LABELS = (
-    _l("Primary school or below"), _l("Junior middle school"),
-    _l("Senior high / technical secondary"), _l("Junior college"), _l("Bachelor"),
-    _l("Master"), _l("Doctorate"),
-)
-
-DIMENSION_LABELS = {
-    "skills": _l("Skills"), "occupation": _l("Experience / occupation"), "education": _l("Education"),
-    "wage": _l("Wage"), "place": _l("Location"), "conditions": _l("Working conditions"),
-    "priority": _l("Priority policy"),
-}
-
-OUTCOME_LABELS = {
-    "referred": _l("Referred"), "interviewed": _l("Interviewed"), "hired": _l("Hired"),
-    "rejected": _l("Rejected by employer"), "declined": _l("Declined by seeker"),
-}
-
-DISTANCE_LABELS = {
-    "same": _l("Same district"), "adjacent": _l("Neighbouring district"),
-    "city": _l("Elsewhere in the city"), "outside": _l("Outside the city"), "unknown": _l("Unknown"),
-}
+DISTRICTS: tuple[str, ...] = vocab.DISTRICTS
+PRIORITY_LABELS = vocab_labels("group")
+EDUCATION_LABELS = tuple(vocab_labels("education").values())
+DIMENSION_LABELS = vocab_labels("dimension")
+OUTCOME_LABELS = vocab_labels("outcome")
+DISTANCE_LABELS = vocab_labels("relation")
 
 STATUS_LABELS = {
     "meets": _l("Meets"), "one_short": _l("One level short"), "far_short": _l("Far short"),

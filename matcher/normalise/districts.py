@@ -26,17 +26,11 @@ How a cell is read
     words or frequent elsewhere (平地, 前进, 白马, 永兴, 福田 ...) only match
     as a whole cell, alone or with 镇/乡.
 
-Town table (:data:`TOWNS`) — the main towns, townships and urban
-sub-districts (街道) of each division as of the early 2020s, from general
-geographic knowledge; edit the dict to correct or extend it.
-
-Adjacency (:data:`ADJACENT`) — which divisions share a border, again from
-general geographic knowledge and configurable: the urban core 东区, 西区 and
-仁和区 lie along the Jinsha river and all border each other; 盐边县 wraps
-round the north and west of the core (bordering 东区, 西区 and 仁和区) and
-meets 米易县 in the north-east; 米易县 (north-east, Anning river valley)
-borders 仁和区 and 盐边县 but not 东区 or 西区. Pass your own set to
-:func:`district_relation` (``adjacent=``) to override.
+The places themselves — :data:`DISTRICTS` with their English names, the town
+table :data:`TOWNS` and the adjacency :data:`ADJACENT` — belong to the one
+vocabulary, :mod:`matcher.vocab` (edit them there); they are re-exported here.
+Pass your own set to :func:`district_relation` (``adjacent=``) to override the
+adjacency.
 """
 from __future__ import annotations
 
@@ -46,71 +40,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from matcher.normalise.lists import is_missing, to_text
+from matcher.vocab import ADJACENT, CITY, DISTRICT_STEMS, DISTRICTS, DISTRICTS_EN, RELATIONS, TOWNS
 
 __all__ = [
     "CITY", "DISTRICTS", "DISTRICTS_EN", "TOWNS", "ADJACENT", "RELATIONS",
     "DistrictParse", "parse_district", "district_relation",
 ]
 
-CITY = "攀枝花"
-DISTRICTS: tuple[str, ...] = ("东区", "西区", "仁和区", "米易县", "盐边县")
-DISTRICTS_EN: dict[str, str] = {
-    "东区": "Dong District", "西区": "Xi District", "仁和区": "Renhe District",
-    "米易县": "Miyi County", "盐边县": "Yanbian County",
-}
-#: Values :func:`district_relation` returns, nearest first.
-RELATIONS: tuple[str, ...] = ("same", "adjacent", "city", "outside", "unknown")
-
-#: Main towns / townships / sub-districts -> district. ``generic=True`` names
-#: only match as a whole cell (see module docstring).
-TOWNS: dict[str, tuple[str, bool]] = {
-    # 东区: sub-districts and the one town
-    "炳草岗": ("东区", False), "大渡口": ("东区", False), "瓜子坪": ("东区", False),
-    "东华": ("东区", True), "弄弄坪": ("东区", False), "向阳村": ("东区", False),
-    "银江": ("东区", False), "密地": ("东区", False), "倮果": ("东区", False),
-    "南山": ("东区", True),
-    # 西区
-    "清香坪": ("西区", False), "河门口": ("西区", False), "格里坪": ("西区", False),
-    "玉泉": ("西区", True), "大宝鼎": ("西区", False), "陶家渡": ("西区", False),
-    "摩梭河": ("西区", False),
-    # 仁和区
-    "仁和镇": ("仁和区", False), "金江": ("仁和区", False), "大河中路": ("仁和区", False),
-    "总发": ("仁和区", False), "平地": ("仁和区", True), "布德": ("仁和区", False),
-    "前进": ("仁和区", True), "同德": ("仁和区", True), "大田": ("仁和区", True),
-    "福田": ("仁和区", True), "务本": ("仁和区", False), "中坝": ("仁和区", True),
-    "啊喇": ("仁和区", False), "太平": ("仁和区", True), "大龙潭": ("仁和区", False),
-    # 米易县
-    "攀莲": ("米易县", False), "丙谷": ("米易县", False), "撒莲": ("米易县", False),
-    "白马": ("米易县", True), "垭口": ("米易县", True), "草场": ("米易县", True),
-    "得石": ("米易县", False), "普威": ("米易县", False), "湾丘": ("米易县", False),
-    "麻陇": ("米易县", False), "新山": ("米易县", True), "白坡": ("米易县", True),
-    # 盐边县
-    "桐子林": ("盐边县", False), "渔门": ("盐边县", False), "红格": ("盐边县", False),
-    "新九": ("盐边县", False), "永兴": ("盐边县", True), "惠民": ("盐边县", True),
-    "益民": ("盐边县", True), "国胜": ("盐边县", False), "红宝": ("盐边县", False),
-    "格萨拉": ("盐边县", False), "箐河": ("盐边县", False), "鳡鱼": ("盐边县", False),
-    "温泉": ("盐边县", True), "和爱": ("盐边县", True),
-}
-
-#: Division pairs that share a border (see module docstring; configurable).
-ADJACENT: frozenset[frozenset[str]] = frozenset(
-    frozenset(pair) for pair in (
-        ("东区", "西区"), ("东区", "仁和区"), ("西区", "仁和区"),
-        ("东区", "盐边县"), ("西区", "盐边县"), ("仁和区", "盐边县"),
-        ("仁和区", "米易县"), ("米易县", "盐边县"),
-    )
-)
-
-_SHORT: dict[str, str] = {
-    "东": "东区", "东区": "东区", "西": "西区", "西区": "西区",
-    "仁和": "仁和区", "仁和区": "仁和区", "米易": "米易县", "米易县": "米易县",
-    "盐边": "盐边县", "盐边县": "盐边县",
-}
-#: Distinctive district words searched anywhere in a cell.
-_DISTRICT_WORDS: tuple[tuple[str, str], ...] = (
-    ("仁和区", "仁和区"), ("米易县", "米易县"), ("盐边县", "盐边县"), ("东区", "东区"),
-    ("西区", "西区"), ("仁和", "仁和区"), ("米易", "米易县"), ("盐边", "盐边县"),
-)
+#: Exact short forms: each name and its name without 区/县 (东, 仁和, 米易 ...).
+_SHORT: dict[str, str] = {form: d for d in DISTRICTS for form in (d, d[:-1])}
+#: Distinctive district words searched anywhere in a cell, longest first.
+_DISTRICT_WORDS: tuple[tuple[str, str], ...] = tuple(sorted(
+    {(form, d) for d in DISTRICTS for form in (d, DISTRICT_STEMS[d])}, key=lambda p: (-len(p[0]), DISTRICTS.index(p[1]))))
 _CITY_WIDE = frozenset({
     "攀枝花", "攀枝花市", "市区", "本市", "市内", "全市", "城区", "主城区", "市中心", "本地",
     "攀市", "四川攀枝花", "四川省攀枝花市", "四川省攀枝花", "panzhihua", "panzhihuacity",

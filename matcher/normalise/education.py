@@ -38,19 +38,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from matcher.normalise.lists import is_missing, to_text
+from matcher.vocab import EDUCATION_LEVELS, EDUCATION_LEVELS_EN
 
 __all__ = ["LEVELS", "LEVELS_EN", "EducationParse", "parse_education", "education_label"]
 
-LEVELS: tuple[str, ...] = ("小学及以下", "初中", "高中/中专/技校/职高", "大专", "本科", "硕士", "博士")
-LEVELS_EN: tuple[str, ...] = (
-    "primary or less",
-    "junior middle school",
-    "senior secondary (high school / vocational)",
-    "college (dazhuan)",
-    "bachelor",
-    "master",
-    "doctorate",
-)
+#: The level labels (index = level), from the one vocabulary :mod:`matcher.vocab`.
+LEVELS: tuple[str, ...] = EDUCATION_LEVELS
+LEVELS_EN: tuple[str, ...] = EDUCATION_LEVELS_EN
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Also home of the two tiny cell helpers every normaliser shares:
 :func:`is_missing` (what counts as an empty cell) and :func:`to_text` (a cell
 as NFKC-normalised, stripped text).
 
-Separators
+Separators (:data:`SEPARATORS`; :func:`split_list` is the one list splitter:
+every reader of list cells — loader, core, web — calls it)
     ``;`` ``；`` ``|`` ``｜`` newline, ``\\r`` and tab are *strong* separators;
     ``、`` and the Chinese comma ``，`` always separate items too. The ASCII
     comma ``,`` and the slash ``/`` (or ``／``) separate items as well, with one
@@ -29,7 +30,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["is_missing", "to_text", "split_list", "parse_experience", "parse_years"]
+__all__ = ["is_missing", "to_text", "split_list", "parse_experience", "parse_years", "SEPARATORS"]
 
 #: Cell texts that mean "nothing entered" (compared after NFKC, strip, lower-case).
 MISSING_TOKENS = frozenset({
@@ -88,13 +89,26 @@ def to_text(cell: object) -> str:
 
 
 # ---------------------------------------------------------------- split_list
-_STRONG_SEP = re.compile(r"[;|\n\r\t\u2028\u2029]+")
-_CJK_SEP = re.compile(r"[、\u3001]+")
-_WEAK_SEP = re.compile(r"[,/]+")
+#: Characters that separate the items of a list cell: the one rule every list
+#: reader follows (see the module docstring for the Latin-item exception).
+#: Strong separators always split.
+STRONG_SEPARATORS = ";；|｜\n\r\t\u2028\u2029"
+#: The enumeration comma (and its half-width form) and the Chinese comma always split.
+CJK_SEPARATORS = "、\uff64，"
+#: The ASCII comma and the slashes split unless a strong separator is present and
+#: the item is purely Latin-script (``HMI/SCADA`` in ``Welding; HMI/SCADA``).
+WEAK_SEPARATORS = ",/／"
+#: Every separator, for documentation and for writers of list cells.
+SEPARATORS = STRONG_SEPARATORS + CJK_SEPARATORS + WEAK_SEPARATORS
+
+# Full-width forms are mapped before NFKC so that the Chinese comma keeps its
+# "always separates" meaning (NFKC would turn it into an ASCII comma).
+_PRE_NFKC = str.maketrans({"，": "、", "；": ";", "｜": "|", "／": "/", "\uff64": "、"})
+_STRONG_SEP = re.compile("[" + re.escape(STRONG_SEPARATORS.translate(_PRE_NFKC)) + "]+")
+_CJK_SEP = re.compile("[" + re.escape(CJK_SEPARATORS.translate(_PRE_NFKC)) + "]+")
+_WEAK_SEP = re.compile("[" + re.escape(WEAK_SEPARATORS.translate(_PRE_NFKC)) + "]+")
 _HAS_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SPACES = re.compile(r"\s+")
-# Mapped before NFKC so that the Chinese comma keeps its "always separates" meaning.
-_PRE_NFKC = str.maketrans({"，": "、", "；": ";", "｜": "|", "／": "/", "\uff64": "、"})
 
 
 def _clean_item(item: str) -> str:

@@ -6,9 +6,10 @@ run; the matching engine must never score on them (就业促进法, see
 ``docs/domain.md``). A vacancy's gender requirement is read only so that it can
 be flagged to staff as a compliance issue.
 
-Priority groups (:data:`PRIORITY_GROUPS`) are canonical codes; Chinese and
-English names are accepted (:data:`GROUP_ALIASES`). :func:`derive_groups`
-adds groups that follow from the data: ``4045`` for registered-unemployed
+Priority groups (:data:`PRIORITY_GROUPS`) are canonical codes of the one
+vocabulary, :mod:`matcher.vocab`, re-exported here with their labels and
+accepted spellings (:data:`GROUP_ALIASES`: codes, Chinese and English names
+and common variants). :func:`derive_groups` adds groups that follow from the data: ``4045`` for registered-unemployed
 women aged :data:`AGE_4045_FEMALE`\\ + and men aged :data:`AGE_4045_MALE`\\ +
 (the 4045 policy: 女40周岁、男50周岁以上), and ``rural_migrant`` for
 rural hukou. Declared groups are always kept.
@@ -24,6 +25,7 @@ import pandas as pd
 
 from matcher.normalise.lists import is_missing, split_list, to_text
 from matcher.normalise.yesno import parse_yesno
+from matcher.vocab import GROUP_ALIASES, PRIORITY_GROUPS, PRIORITY_LABELS_EN, PRIORITY_LABELS_ZH, spelling_key
 
 __all__ = [
     "PRIORITY_GROUPS", "PRIORITY_LABELS_ZH", "PRIORITY_LABELS_EN", "GROUP_ALIASES",
@@ -40,53 +42,7 @@ AGE_4045_MALE = 50
 MIN_WORK_AGE = 14
 MAX_WORK_AGE = 100
 
-PRIORITY_GROUPS: tuple[str, ...] = (
-    "4045", "zero_employment_family", "rural_migrant", "graduate", "disabled", "veteran",
-)
-PRIORITY_LABELS_ZH: dict[str, str] = {
-    "4045": "4045人员", "zero_employment_family": "零就业家庭", "rural_migrant": "农民工",
-    "graduate": "高校毕业生", "disabled": "残疾人", "veteran": "退役军人",
-}
-PRIORITY_LABELS_EN: dict[str, str] = {
-    "4045": "4045 person (women 40+ / men 50+, unemployed)",
-    "zero_employment_family": "zero-employment family",
-    "rural_migrant": "rural migrant worker",
-    "graduate": "college graduate",
-    "disabled": "person with a disability",
-    "veteran": "veteran",
-}
-
-#: Accepted spellings (NFKC, lower case, spaces removed) -> canonical code.
-GROUP_ALIASES: dict[str, str] = {
-    **{code: code for code in PRIORITY_GROUPS},
-    # 4045
-    "4045人员": "4045", "4050": "4045", "4050人员": "4045", "4045对象": "4045",
-    "4050对象": "4045", "大龄失业人员": "4045", "40/50": "4045", "40-50": "4045",
-    "40、50人员": "4045", "4045persons": "4045", "4045person": "4045",
-    # zero-employment family
-    "零就业家庭": "zero_employment_family", "零就业": "zero_employment_family",
-    "零就业家庭成员": "zero_employment_family", "zeroemploymentfamily": "zero_employment_family",
-    "zero-employmentfamily": "zero_employment_family",
-    # rural migrants / rural labour
-    "农民工": "rural_migrant", "进城务工人员": "rural_migrant", "农村劳动力": "rural_migrant",
-    "农村转移劳动力": "rural_migrant", "农村富余劳动力": "rural_migrant", "外来务工人员": "rural_migrant",
-    "农村劳动者": "rural_migrant", "务工人员": "rural_migrant", "ruralmigrant": "rural_migrant",
-    "ruralmigrantworker": "rural_migrant", "migrantworker": "rural_migrant",
-    # graduates
-    "高校毕业生": "graduate", "应届毕业生": "graduate", "应届生": "graduate", "毕业生": "graduate",
-    "大学毕业生": "graduate", "离校未就业高校毕业生": "graduate", "大中专毕业生": "graduate",
-    "往届毕业生": "graduate", "collegegraduate": "graduate", "graduates": "graduate",
-    # disabled
-    "残疾人": "disabled", "残疾": "disabled", "残疾人员": "disabled", "残障人士": "disabled",
-    "disability": "disabled", "personwithdisability": "disabled",
-    # veterans
-    "退役军人": "veteran", "复员军人": "veteran", "退伍军人": "veteran", "转业军人": "veteran",
-    "退役士兵": "veteran", "军转干部": "veteran", "veterans": "veteran",
-}
-
-
-def _key(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).lower())
+_key = spelling_key
 
 
 # ------------------------------------------------------------------- gender

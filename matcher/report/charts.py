@@ -18,6 +18,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from matcher import vocab
+
 #: Families tried in order when looking for a font with Chinese glyphs.
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "Source Han Sans SC",
                 "Source Han Sans CN", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei",
@@ -124,9 +126,8 @@ def causes_chart(post_counts: pd.DataFrame, by_group: pd.DataFrame, lang: str) -
         causes = [c for c in post_counts["cause"] if c in by_group.columns and by_group[c].sum() > 0]
         g = by_group[by_group["seekers"] > 0]
         if len(g) and causes:
-            from matcher.normalise.people import PRIORITY_LABELS_ZH
             lab = {"all": "全部" if zh else "all", "none": "非重点群体" if zh else "no group"}
-            ylab = [lab.get(x, PRIORITY_LABELS_ZH.get(x, x) if zh else x) for x in g["group"]]
+            ylab = [lab.get(x) or vocab.label("group", x, lang) for x in g["group"]]
             share = g[causes].div(g["seekers"].replace(0, 1), axis=0).to_numpy()
             left = np.zeros(len(g))
             for j, c in enumerate(causes):
@@ -179,7 +180,6 @@ def course_chart(impact: pd.DataFrame, lang: str, top: int = 12) -> str | None:
         return None
     plt, rc = _setup(lang)
     zh = lang == "zh"
-    from matcher.normalise.people import PRIORITY_LABELS_ZH
     groups = [g for g in ("4045", "rural_migrant", "graduate", "zero_employment_family", "none")]
     colours = ["#e15759", "#f28e2b", "#4e79a7", "#b07aa1", "#bab0ac"]
     courses = allr["course"].tolist()[::-1]
@@ -189,7 +189,7 @@ def course_chart(impact: pd.DataFrame, lang: str, top: int = 12) -> str | None:
         left = np.zeros(len(courses))
         for g, col in zip(groups, colours):
             v = impact[impact["group"] == g].set_index("course")["seekers_unlocked"].reindex(courses).fillna(0)
-            lab = (PRIORITY_LABELS_ZH.get(g, "非重点群体") if zh else g.replace("_", " ") if g != "none" else "no group")
+            lab = ("非重点群体" if zh else "no group") if g == "none" else vocab.label("group", g, lang)
             ax.barh(courses if zh else [_ascii(c) for c in courses], v.to_numpy(), left=left, color=col, label=lab)
             left = left + v.to_numpy()
         rest = total - left

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
+from matcher import vocab
 from matcher.errors import MatcherError
 from matcher.report.analysis import CAUSE_EN, CAUSE_ZH, CAUSES
 
@@ -155,8 +156,9 @@ HEAD: dict[str, tuple[str, str]] = {
     "option": ("参数", "option"), "value": ("取值", "value"),
 }
 
-GROUP_ZH = {"all": "全部", "none": "非重点群体", "4045": "4045人员", "rural_migrant": "农民工", "graduate": "高校毕业生",
-            "zero_employment_family": "零就业家庭", "disabled": "残疾人", "veteran": "退役军人"}
+#: Group names: the vocabulary's priority groups plus the report's rows "all" and "none".
+GROUP_ZH = {"all": "全部", "none": "非重点群体", **vocab.labels("group", "zh")}
+GROUP_EN = {"all": "all", "none": "no priority group", **vocab.labels("group", "en")}
 STATUS = {"unmatched": ("无匹配", "unmatched"), "weak": ("匹配较弱", "weak")}
 
 
@@ -246,8 +248,9 @@ def render_html(report: dict[str, Any], lang: str = "both", max_rows: int = MAX_
                 pass_en="; ".join(f"{d} {v:.2f}" for d, v in pm.items()))
     L = _Lang(lang, vals)
     cause = lambda c: L.pair(CAUSE_ZH.get(c, c), CAUSE_EN.get(c, c))  # noqa: E731
-    group = lambda g: L.pair(GROUP_ZH.get(g, g), g.replace("_", " "))  # noqa: E731
-    groups = lambda gs: L.pair("、".join(GROUP_ZH.get(g, g) for g in gs), ", ".join(gs))  # noqa: E731
+    group = lambda g: L.pair(GROUP_ZH.get(g, g), GROUP_EN.get(g, g))  # noqa: E731
+    groups = lambda gs: L.pair("、".join(GROUP_ZH.get(g, g) for g in gs),  # noqa: E731
+                               ", ".join(GROUP_EN.get(g, g) for g in gs))
     status = lambda s: L.pair(*STATUS.get(s, (s, s)))  # noqa: E731
 
     posts = report["unfilled_posts"].copy()

@@ -352,11 +352,18 @@ def _evidence_keys(F: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     Every dimension's evidence is a function of a few facts of each side (has
     items, has text, has a code, education known, district …), so the
-    denominator Σ w·e of a block is one gather from a tiny table. Cached.
+    denominator Σ w·e of a block is one gather from a tiny table. Built at fit by
+    :func:`prepare_fast_path`; a query never writes into the fitted features (features
+    without the table, e.g. hand-built ones, get it computed afresh on each call).
     """
     x = F.extra
     if "ev_keys" in x:
         return x["ev_keys"]
+    return _build_evidence_keys(F)
+
+
+def _build_evidence_keys(F: Features) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    x = F.extra
     # seeker facts
     _, pl = x["place_key"]
     nan_rows = np.isnan(pl)
@@ -381,13 +388,12 @@ def _evidence_keys(F: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         "place": ~pat[S[..., 6], V[..., 7]] if len(pat) else np.zeros((len(s_uniq), len(v_uniq)), bool),
         "conditions": ~np.isnan(tc[S[..., 5] * 2, V[..., 6]]),
     }
-    x["ev_keys"] = (np.asarray(s_key).reshape(-1), np.asarray(v_key).reshape(-1), ev)
-    return x["ev_keys"]
+    return np.asarray(s_key).reshape(-1), np.asarray(v_key).reshape(-1), ev
 
 
 def prepare_fast_path(F: Features) -> None:
-    """Build the evidence keys and complex tables of the fast path once (called at fit)."""
-    _evidence_keys(F)
+    """Build the evidence keys of the fast path once (called at fit, the only write into ``F.extra`` here)."""
+    F.extra["ev_keys"] = _build_evidence_keys(F)
 
 
 def _score_fast(F: Features, st: MatchSettings, g: Grid) -> np.ndarray:
@@ -438,14 +444,13 @@ def _score_fast(F: Features, st: MatchSettings, g: Grid) -> np.ndarray:
             num += compare_wage(F, st, g)[0] * _F32(w["wage"])
     if w["place"] > 0:
         kvp, pl = x["place_key"]
-        t = (w["place"] * np.nan_to_num(pl)).astype(_F32) if "place_w" not in x or x["place_w"][0] != w["place"] \
-            else x["place_w"][1]
-        x["place_w"] = (w["place"], t)
+        # the weighted table of this block's seekers only (weights are read per call; nothing is cached)
         if g.dense:
-            num += np.take(t[g.a], kvp[g.b], axis=1, mode="clip")
+            t = (w["place"] * np.nan_to_num(pl[g.a])).astype(_F32)
+            num += np.take(t, kvp[g.b], axis=1, mode="clip")
         else:
             ps, pv = g.pair_positions()
-            num += t[ps, kvp[pv]]
+            num += (w["place"] * np.nan_to_num(pl[ps, kvp[pv]])).astype(_F32)
     total = np.divide(num, den, out=num, where=den > 0)
     total[den <= 0] = 0
     pr = st.priority

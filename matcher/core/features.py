@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from threadpoolctl import threadpool_limits
 
 from matcher.core.settings import MatchSettings
 from matcher.errors import InputFileError
@@ -392,6 +393,8 @@ def _prune_rows(m: sp.csr_matrix, keep: int) -> sp.csr_matrix:
 
 #: vacancies the LSA basis is fitted on at most (a fixed random sample beyond that)
 _SVD_ROWS = 6000
+#: a vector whose norm is at most this share of its source's norm is empty (rounding noise, not a direction)
+EMPTY_EPS = 1e-6
 
 
 def _semantic(s_text: sp.csr_matrix, v_text: sp.csr_matrix, dims: int) -> tuple[np.ndarray, np.ndarray] | None:
@@ -409,15 +412,23 @@ def _semantic(s_text: sp.csr_matrix, v_text: sp.csr_matrix, dims: int) -> tuple[
     fit_rows = v_text
     if nv > _SVD_ROWS:                                  # a fixed sample keeps fit time flat in market size
         fit_rows = v_text[np.sort(np.random.default_rng(0).choice(nv, _SVD_ROWS, replace=False))]
-    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+    # one BLAS thread: LAPACK/BLAS results (QR, SVD, dense products) change in the last digits with the thread
+    # count, and the basis must be the same whatever machine or backend fits the market
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"), \
+            threadpool_limits(limits=1, user_api="blas"):
         warnings.simplefilter("ignore", RuntimeWarning)      # explained-variance ratio of a degenerate market
         svd.fit(fit_rows.astype(np.float64))
     comp = svd.components_.T                                        # features × k
 
     def emb(m: sp.csr_matrix) -> np.ndarray:
-        e = np.asarray(sp.csr_matrix(m, dtype=np.float64) @ comp, dtype=np.float64)
+        m = sp.csr_matrix(m, dtype=np.float64)
+        e = np.asarray(m @ comp, dtype=np.float64)                  # sparse × dense: scipy, single-threaded
         n = np.linalg.norm(e, axis=1, keepdims=True)
-        return np.divide(e, n, out=np.zeros_like(e), where=n > 0)
+        # a text outside the basis projects to rounding noise (about 1e-15 of its own norm); normalising that
+        # noise would give a random direction, so such a text has no LSA embedding (cosine 0)
+        own = np.sqrt(np.asarray(m.multiply(m).sum(axis=1))).reshape(-1, 1)
+        empty = n <= EMPTY_EPS * own
+        return np.divide(e, n, out=np.zeros_like(e), where=~empty & (n > 0))
 
     return emb(s_text), emb(v_text)
 

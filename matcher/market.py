@@ -263,7 +263,7 @@ def fit_market(inp: Inputs, *, hired: Mapping[str, int] | None = None,
     if hired is None:
         hired = hires_from_outcomes(inp.outcomes, inp.reference_date)
     if st.occupation.use_codes and collaborators.get("occupation_coder") is None:
-        collaborators["occupation_coder"] = make_coder(coder_cache_dir)
+        collaborators["occupation_coder"] = _LazyCoder(coder_cache_dir)   # built when the fit first codes a title
     m = Matcher(st, **collaborators).fit(inp.seekers, inp.vacancies, hired=hired)
     return Market(settings=st, reference_date=inp.reference_date, matcher=m, inputs=inp.inputs, loads=inp.loads)
 
@@ -405,13 +405,28 @@ def _save(market: Market, folder: Path) -> Path:
              "vacancies": _frame_to_parquet(m.vacancies_, folder / "vacancies.parquet")}
     with open(folder / "features.npz", "wb") as fh:
         np.savez(fh, **arrays)
-    (folder / "features.json").write_text(json.dumps({"fields": fields_enc, "extra": extra_enc, "frames": kinds},
-                                                     ensure_ascii=False), encoding="utf-8")
+    spec = {"fields": fields_enc, "extra": extra_enc, "frames": kinds, "courses": _course_table(m)}
+    (folder / "features.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     meta = market.meta()
     meta["files"] = {p.name: sha256_file(p) for p in sorted(folder.iterdir())
                      if p.name in ("seekers.parquet", "vacancies.parquet", "features.npz", "features.json")}
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     return folder
+
+
+def _course_table(m: Matcher) -> dict[str, list[str]] | None:
+    """Training courses of every skill id in the market (what explanations ask the normaliser at query time)."""
+    norm = m.resources_.skill_normaliser
+    if norm is None or not hasattr(norm, "courses_for"):
+        return None
+    out = {}
+    F = m.features_
+    for sid in sorted({x for x in [*F.seeker_item_ids, *F.vacancy_item_ids] if x}):
+        try:
+            out[sid] = [str(c) for c in norm.courses_for([sid])]
+        except (KeyError, ValueError):
+            out[sid] = []
+    return out
 
 
 def market_folder(path: str | Path) -> Path:
@@ -494,9 +509,16 @@ def load_market(path: str | Path, *, seekers: Any = None, vacancies: Any = None,
     extra = _dec(spec["extra"], "x", arrays, fields_)
     F = Features(**fields_, extra=extra)
     prepare_fast_path(F)
-    m = Matcher(st, occupation_coder=_LazyCoder(coder_cache_dir) if st.occupation.use_codes else None)
+    codes = st.occupation.use_codes
+    m = Matcher(st, occupation_coder=_LazyCoder(coder_cache_dir) if codes else None,
+                occupation_proximity=_Lazy(_default_proximity) if codes else None)
     m.seekers_, m.vacancies_ = seekers_f, vacancies_f
     m.features_ = F
+    # explanations ask the skill normaliser only for training courses: answered from the saved table; the
+    # normaliser itself (and the coder and proximity) is fitted only if a caller needs it (e.g. a refit)
+    no_codes = st.with_values(occupation={"use_codes": False})      # a fresh normaliser, as fit builds it
+    m.skill_normaliser = _SavedNormaliser(lambda: Matcher(no_codes)._resources(seekers_f, vacancies_f).skill_normaliser,
+                                          spec.get("courses"))
     m.resources_ = m._resources(seekers_f, vacancies_f)
     m.hired_ = {str(k): int(v) for k, v in (meta.get("hired") if hired is None else hired).items() if v}
     m._finish()
@@ -505,18 +527,49 @@ def load_market(path: str | Path, *, seekers: Any = None, vacancies: Any = None,
                   source="loaded")
 
 
-class _LazyCoder:
-    """The occupation coder, built on first use (queries of a loaded market never need it)."""
+class _Lazy:
+    """A collaborator built on first use (queries of a loaded market never need it)."""
 
-    def __init__(self, cache_dir: str | Path | None) -> None:
-        self._cache_dir, self._coder = cache_dir, None
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build, self._obj = build, None
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        if self._coder is None:
-            self._coder = make_coder(self._cache_dir)
-        return getattr(self._coder, name)
+        if self._obj is None:
+            self._obj = self._build()
+        return getattr(self._obj, name)
+
+
+class _SavedNormaliser(_Lazy):
+    """The skill normaliser of a loaded market: courses from the saved table, anything else fitted on use."""
+
+    def __init__(self, build: Callable[[], Any], courses: dict[str, list[str]] | None) -> None:
+        super().__init__(build)
+        self._table = courses
+
+    def courses_for(self, skill_ids: Any) -> list[str]:
+        if self._table is None:
+            return self.__getattr__("courses_for")(skill_ids)
+        out: dict[str, None] = {}
+        for sid in skill_ids:
+            if sid is None:
+                continue
+            if sid not in self._table:  # not in this market: ask the real normaliser
+                return self.__getattr__("courses_for")(skill_ids)
+            out.update(dict.fromkeys(self._table[sid]))
+        return list(out)
+
+
+def _LazyCoder(cache_dir: str | Path | None) -> _Lazy:  # noqa: N802 - reads as a class at the call sites
+    """The occupation coder, built when first used."""
+    return _Lazy(lambda: make_coder(cache_dir))
+
+
+def _default_proximity() -> Any:
+    from matcher.core.matcher import default_proximity
+
+    return default_proximity()
 
 
 Market.load = staticmethod(load_market)  # type: ignore[attr-defined]

@@ -112,7 +112,8 @@ def test_expired_is_the_hard_constraint():
             vacancy("V2", required_skills=["焊接"])]
     m = make_matcher([seeker("S1", skills=["电焊"])], rows)
     assert [x.vacancy_id for x in m.for_seeker("S1", 5)] == ["V2"]
-    assert m.for_vacancy("V1") == [] and m.last_vacancy_summary["expired"] is True
+    assert m.for_vacancy("V1") == [] and m.for_vacancy_summary("V1")["expired"] is True
+    assert m.for_vacancy_summary("V1")["open"] is False
     x = m.explain("S1", "V1")
     assert x.rank is None and "expired" in [f["code"] for f in x.flags]
     assert np.isneginf(m.score_block(np.array([0]))[0, 0])
@@ -131,7 +132,8 @@ def test_compliance_flags_and_would_exclude_counts():
     codes = {f["code"] for f in got[0].flags}
     assert {"gender_requirement", "narrow_age_window"} <= codes
     assert all(f["rule"] and f["message_zh"] and f["message_en"] for f in got[0].flags)
-    s = m.last_vacancy_summary
+    s = m.for_vacancy_summary("V1", 3)
+    assert not hasattr(m, "last_vacancy_summary")                    # queries leave no state behind
     assert s["would_exclude"] == 2 and s["would_exclude_priority"] == 1 and s["would_exclude_priority_in_list"] == 1
     s1 = next(x for x in got if x.seeker_id == "S1")
     assert {"outside_gender_requirement", "outside_age_window"} <= {f["code"] for f in s1.flags}
@@ -180,7 +182,7 @@ def test_fair_ranking_prefix_guarantee_in_for_vacancy():
     for i in range(10):
         assert sum(prot[: i + 1]) >= table[i]
     assert any(x.fair_ranking["promoted"] for x in got) and all(x.fair_ranking["applied"] for x in got)
-    assert m.last_vacancy_summary["promoted"] >= 1
+    assert m.for_vacancy_summary("V1", 10)["promoted"] >= 1
     assert [x.rank for x in got] == list(range(1, 11))
     assert got == m.for_vacancy("V1", 10)           # deterministic
 

@@ -9,8 +9,8 @@ raw components for a list of (seeker, post) pairs. Both take a payload
 Coordinates: seekers are addressed by their *rank* in ``plan.seeker_order``
 (ascending seeker id) and posts by their rank in ``plan.vacancy_open``
 (open posts, ascending vacancy id), so "lower position first" is the core's
-tie rule "id ascending". Scores are rounded to 12 decimals before ranking,
-as the core does, so float noise never decides a tie.
+tie rule "id ascending". Ranking uses the core's key and top-k functions
+(:mod:`matcher.core.ranking`), so the batch and the core share one rule.
 
 Two scoring modes:
 
@@ -29,9 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from matcher.batch.topk import topk_rows, topk_sparse
+from matcher.core.ranking import PAD, RANK_DECIMALS, rank_key, top_k_rows, top_k_sparse
 
-ROUND = 12  # decimals kept for ranking (as the core's ranking)
+ROUND = RANK_DECIMALS  # decimals kept for ranking: the core's one rule (matcher.core.ranking)
 
 
 @dataclass(frozen=True)
@@ -80,17 +80,9 @@ def _vacancy_rank_of_position(plan: ScorePlan, n_vacancies: int) -> np.ndarray:
 def score_pairs(matcher: Any, seeker_pos: np.ndarray, vacancy_pos: np.ndarray) -> Any:
     """Core scores of (seeker, vacancy) position pairs as a ``GridScores`` (flat arrays).
 
-    Uses ``matcher.score_pairs`` when the core offers it; otherwise the
-    core's vectorised :func:`matcher.core.compare.score_grid` on a pair grid.
+    (``Matcher.score_pairs``).
     """
-    if hasattr(matcher, "score_pairs"):
-        return matcher.score_pairs(seeker_pos, vacancy_pos)
-    from matcher.core.compare import Grid, score_grid
-
-    a, rows = np.unique(np.asarray(seeker_pos, np.int64), return_inverse=True)
-    b = np.arange(matcher.features_.n_vacancies)
-    return score_grid(matcher.features_, matcher.settings, Grid(a, b, rows.astype(np.int64),
-                                                                np.asarray(vacancy_pos, np.int64)))
+    return matcher.score_pairs(seeker_pos, vacancy_pos)
 
 
 def _candidates(matcher: Any, a: np.ndarray) -> Any:
@@ -107,9 +99,9 @@ def score_task(payload: tuple[Any, ScorePlan], block: tuple[int, int]) -> BlockR
     n_open = plan.vacancy_open.size
     b = a.size
     if not plan.blocking:
-        s = np.round(m.score_block(a, plan.vacancy_open), ROUND)
-        wc, wv = topk_rows(s, plan.k_wide)
-        vr, vv = topk_rows(s.T, plan.k)
+        s = rank_key(m.score_block(a, plan.vacancy_open))
+        wc, wv = top_k_rows(s, plan.k_wide)
+        vr, vv = top_k_rows(s.T, plan.k)
         return BlockResult(start, stop, *_pad_rows(wc, wv, plan.k_wide), *_pad_rows(vr + start, vv, plan.k),
                            pairs_scored=int(s.size), exhaustive_rows=b)
     vrank = _vacancy_rank_of_position(plan, m.features_.n_vacancies)
@@ -123,30 +115,26 @@ def score_task(payload: tuple[Any, ScorePlan], block: tuple[int, int]) -> BlockR
     crow, ccol = crow[keep], ccol[keep]
     parts_r, parts_c, parts_v = [], [], []
     if crow.size:
-        if hasattr(m, "score_candidates"):  # scores only: contributions are built later for the top-k
-            cand = m.score_candidates(a[crow], plan.vacancy_open[ccol])
-        else:
-            cand = score_pairs(m, a[crow], plan.vacancy_open[ccol]).score
+        # scores only: contributions are built later for the top-k
+        cand = m.score_candidates(a[crow], plan.vacancy_open[ccol])
         parts_r.append(crow)
         parts_c.append(ccol)
-        parts_v.append(np.round(np.asarray(cand, np.float64), ROUND))
+        parts_v.append(rank_key(cand))
     ex = np.flatnonzero(exhaustive)
     if ex.size and n_open:
-        s = np.round(m.score_block(a[ex], plan.vacancy_open), ROUND)
+        s = rank_key(m.score_block(a[ex], plan.vacancy_open))
         parts_r.append(np.repeat(ex, n_open))
         parts_c.append(np.tile(np.arange(n_open, dtype=np.int64), ex.size))
         parts_v.append(s.ravel())
     rows = np.concatenate(parts_r) if parts_r else np.zeros(0, np.int64)
     cols = np.concatenate(parts_c) if parts_c else np.zeros(0, np.int64)
     vals = np.concatenate(parts_v) if parts_v else np.zeros(0)
-    wc, wv = topk_sparse(rows, cols, vals, b, plan.k_wide)
-    vr, vv = topk_sparse(cols, rows + start, vals, n_open, plan.k)
+    wc, wv = top_k_sparse(rows, cols, vals, b, plan.k_wide)
+    vr, vv = top_k_sparse(cols, rows + start, vals, n_open, plan.k)
     return BlockResult(start, stop, wc, wv, vr, vv, pairs_scored=int(vals.size), exhaustive_rows=int(ex.size))
 
 
 def _pad(cols: np.ndarray, vals: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    from matcher.batch.topk import PAD
-
     n, have = cols.shape
     if have >= k:
         return cols, vals
@@ -155,8 +143,6 @@ def _pad(cols: np.ndarray, vals: np.ndarray, k: int) -> tuple[np.ndarray, np.nda
 
 
 def _pad_rows(cols: np.ndarray, vals: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    from matcher.batch.topk import PAD
-
     cols = np.where(np.isneginf(vals), PAD, cols).astype(np.int32)
     return _pad(cols, vals, k)
 

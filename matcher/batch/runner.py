@@ -33,10 +33,8 @@ from matcher.batch.capacity import CapacitySettings, capacity_lists, congestion_
 from matcher.batch.outputs import match_frame, reason_texts, sha256_file, write_table
 from matcher.batch.progress import Progress
 from matcher.batch.topk import empty_top, merge_topk
-from matcher.errors import InputFileError, MatcherError
+from matcher.errors import MatcherError
 
-#: Score at or above which a match counts as feasible when the settings define no ``min_score``.
-DEFAULT_FEASIBLE = 0.5
 #: Environment variable naming a stage after which the run pauses (crash-safety tests only).
 PAUSE_ENV = "MATCHER_BATCH_PAUSE_AFTER"
 #: Pairs per scoring block aimed for by the automatic block size.
@@ -48,10 +46,12 @@ SEEKERS_PER_BLOCK_BLOCKED = 1_000
 class BatchConfig:
     """Everything a batch run needs.
 
-    seekers, vacancies : input files (CSV/XLSX/Parquet, see docs/input-format.md).
+    seekers, vacancies : input files (CSV/XLSX/Parquet, see docs/input-format.md or ``matcher schema``).
+    outcomes : optional outcomes file; recorded hires close filled posts.
     out : the results path readers use (a symlink managed by the batch).
-    top_k : list length both ways (>= 1). settings : anything
-        ``MatchSettings.from_path_or_dict`` accepts. backend : ``local`` or
+    top_k : list length both ways (>= 1); None = the settings' ``top_k``.
+    settings : anything ``MatchSettings.from_path_or_dict`` accepts.
+    reference_date : ISO date or date; None = the settings' ``reference_date``, else today. backend : ``local`` or
         ``dask``; scheduler : dask scheduler address; workers : threads
         (local) or worker processes (dask LocalCluster). block_size : seekers
         per scoring block (None = automatic). blocking : score only the core's
@@ -62,8 +62,11 @@ class BatchConfig:
     seekers: Path
     vacancies: Path
     out: Path
-    top_k: int = 20
+    top_k: int | None = None
     settings: Any = None
+    outcomes: Path | None = None
+    reference_date: Any = None
+    save_market: bool = True
     backend: str = "local"
     scheduler: str | None = None
     workers: int | None = None
@@ -74,7 +77,9 @@ class BatchConfig:
 
     def __post_init__(self) -> None:
         self.seekers, self.vacancies, self.out = Path(self.seekers), Path(self.vacancies), Path(self.out)
-        if not isinstance(self.top_k, int) or self.top_k < 1:
+        if self.outcomes is not None:
+            self.outcomes = Path(self.outcomes)
+        if self.top_k is not None and (not isinstance(self.top_k, int) or self.top_k < 1):
             raise MatcherError(f"--top-k must be a whole number >= 1, got {self.top_k!r}.")
         if self.block_size is not None and self.block_size < 1:
             raise MatcherError(f"--block-size must be >= 1 seekers, got {self.block_size!r}.")
@@ -88,9 +93,8 @@ def _pause(stage: str) -> None:
 
 
 def feasibility_threshold(settings: Any) -> float:
-    """``settings.min_score`` when the settings define it, else :data:`DEFAULT_FEASIBLE` (0.5)."""
-    v = getattr(settings, "min_score", None)
-    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else DEFAULT_FEASIBLE
+    """The feasibility cut: ``settings.feasible_score``."""
+    return float(settings.feasible_score)
 
 
 def _groups_of(frame: pd.DataFrame, order: np.ndarray) -> list[list[str]]:
@@ -157,40 +161,36 @@ def run_batch(cfg: BatchConfig, progress: Progress | None = None, backend: Backe
 
 def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, folder: RunFolder,
          run_id: str, started: _dt.datetime) -> dict[str, Any]:
-    from matcher.core import Matcher, MatchSettings
-    from matcher.io.loader import load_seekers, load_vacancies
+    from matcher.market import fit_market, load_inputs, resolve_settings
+
+    settings = resolve_settings(cfg.settings, cfg.reference_date)   # validated before any file is read
+    k = settings.top_k if cfg.top_k is None else cfg.top_k
+    overrides = {}
+    if cfg.top_k is not None and cfg.top_k != settings.top_k:
+        overrides["top_k"] = {"value": k, "from": "--top-k", "settings_value": settings.top_k}
+        settings = settings.with_values(top_k=k)
+    progress.line(f"settings: top_k = {k} ({'from --top-k' if 'top_k' in overrides else 'from settings'}); "
+                  f"reference date {settings.reference_day().isoformat()}")
 
     # ---------------------------------------------------------------- load
     with T.stage("load", 2, "files") as st:
-        inputs = {}
-        results = []
-        for role, path, loader in (("seekers", cfg.seekers, load_seekers), ("vacancies", cfg.vacancies, load_vacancies)):
-            if not path.is_file():
-                raise InputFileError(f"The {role} file {path} does not exist; check the --{role} path.")
-            res = loader(path)
-            results.append(res)
-            inputs[role] = {"path": str(path.resolve()), "file": path.name, "bytes": path.stat().st_size,
-                            "sha256": sha256_file(path), "counts": res.counts}
-            progress.line(f"load: {res.summary_line()}")
-            st.update()
-        seekers_res, vacancies_res = results
-        for role, res in (("seekers", seekers_res), ("vacancies", vacancies_res)):
-            if len(res.frame) == 0:
-                raise InputFileError(f"No usable rows in the {role} file {res.path.name} "
-                                     f"({res.counts['rejected']} rejected); run `matcher validate` to see why.")
+        inp = load_inputs(cfg.seekers, cfg.vacancies, settings=settings, outcomes=cfg.outcomes,
+                          progress=progress.line)
+        st.update(2)
+    inputs = {r: dict(i) for r, i in inp.inputs.items()}
 
     # ----------------------------------------------------------------- fit
     with T.stage("fit"):
-        settings = MatchSettings.from_path_or_dict(cfg.settings)
-        m = Matcher(settings).fit(seekers_res.frame, vacancies_res.frame)
+        market = fit_market(inp)
+    m = market.matcher
+    results = market.issue_results()
     F = m.features_
     threshold = feasibility_threshold(settings)
     seeker_order = np.argsort(F.seeker_id_rank, kind="stable").astype(np.int64)
-    exclude_expired = bool(settings.hard_constraints.exclude_expired)
-    open_mask = ~np.asarray(F.expired, bool) if exclude_expired else np.ones(F.n_vacancies, bool)
+    open_mask = market.open_mask
     vac_by_id = np.argsort(F.vacancy_id_rank, kind="stable").astype(np.int64)
     vacancy_open = vac_by_id[open_mask[vac_by_id]]
-    n, n_open, k = seeker_order.size, vacancy_open.size, cfg.top_k
+    n, n_open = seeker_order.size, vacancy_open.size
     k_wide = max(k, cfg.capacity.wide_factor * k)
     blocking = bool(cfg.blocking)
     plan = ScorePlan(seeker_order, vacancy_open, k, k_wide, blocking)
@@ -217,7 +217,7 @@ def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, fold
             st.update(r.stop - r.start)
 
     # ------------------------------------------------------------ capacity
-    openings = _openings(m.vacancies_, vacancy_open)
+    openings = np.maximum(m.openings_left_[vacancy_open].astype(float), 1.0)
     with T.stage("capacity"):
         cap = capacity_lists(wide_cols, wide_vals, openings, k, cfg.capacity)
         pure_cols = np.where(np.isfinite(wide_vals[:, :k]), wide_cols[:, :k], -1)
@@ -263,17 +263,20 @@ def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, fold
     group_text = np.array([";".join(g) for g in groups], dtype=object)
     files: dict[str, Any] = {}
     staging = None
-    with T.stage("write", 5, "files") as st:
+    with T.stage("write", 6, "files") as st:
         staging = folder.stage()
         tables = _tables(sid, vid, wide_cols, wide_vals, vac_rows, vac_vals, cap, (s_r, s_j), (v_c, v_j), (c_r, c_j),
                          (keys_s, keys_v, keys_c), pick, prio_flag, group_text, threshold)
         for stem, frame in tables.items():
             files.update(write_table(frame, staging, stem))
             st.update()
-        from matcher.commands.validate import write_issues
+        from matcher.io.issues import write_issues
 
         for p in write_issues(results, staging):
             files[p.name] = {"rows": int(sum(1 for _ in open(p, encoding="utf-8-sig")) - 1), "sha256": sha256_file(p)}
+        st.update()
+        if cfg.save_market:  # the fitted market, saved once for `matcher match --market`, the report and the web
+            market.save(staging / "market")
         st.update()
 
     best = wide_vals[:, 0]
@@ -289,14 +292,17 @@ def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, fold
         "reference_date": settings.reference_day().isoformat(),
         "inputs": inputs,
         "settings": settings.to_dict(),
+        "overrides": overrides,
+        "market": {"folder": "market", "open_vacancies": market.n_open, "openings_open": market.openings_open,
+                   "hired": int(sum(m.hired_.values()))} if cfg.save_market else None,
         "batch": {"top_k": k, "candidates_per_seeker": k_wide, "blocking": blocking, "block_size": bs,
                   "blocks": len(blocks), **backend.describe(), "capacity": asdict(cfg.capacity),
-                  "feasible_threshold": threshold,
-                  "feasible_threshold_source": "settings.min_score" if hasattr(settings, "min_score")
-                  else "default 0.5 (settings define no min_score)"},
+                  "feasible_threshold": threshold, "feasible_threshold_source": "settings.feasible_score"},
         "counts": {
             "seekers": int(n), "vacancies": int(F.n_vacancies), "open_vacancies": int(n_open),
-            "expired_vacancies": int(F.n_vacancies - n_open),
+            "expired_vacancies": int((np.asarray(F.expired, bool)
+                                      & bool(settings.hard_constraints.exclude_expired)).sum()),
+            "closed_vacancies": int(F.n_vacancies - n_open), "openings_open": market.openings_open,
             "pairs_scored": int(pairs_scored), "pairs_possible": int(n) * int(n_open),
             "seekers_scored_exhaustively": int(exhaustive_rows),
             "seekers_without_feasible_match": int(no_feasible.sum()),
@@ -326,13 +332,6 @@ def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, fold
         folder.commit()
     record["timings_seconds"] = T.timings
     return record
-
-
-def _openings(vacancies: pd.DataFrame, order: np.ndarray) -> np.ndarray:
-    if "openings" not in vacancies.columns:
-        return np.ones(order.size)
-    o = pd.to_numeric(vacancies["openings"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[order]
-    return np.where(np.isfinite(o) & (o >= 1), o, 1.0)
 
 
 def _list_entries(vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

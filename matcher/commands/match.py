@@ -1,9 +1,15 @@
 """``matcher match``: rank vacancies for one seeker, or seekers for one vacancy, with reasons.
 
-Prints a readable ranked table (Chinese labels) or, with ``--json``, a JSON
-array of match objects (:meth:`matcher.core.Match.to_dict` plus ``other_id``,
-the id on the ranked side). Personal data (names, phones, ID numbers) is never
-printed: seekers are shown by id only.
+The market comes from :func:`matcher.market.build_market` (``--seekers`` /
+``--vacancies``: load and fit, 10-20 s on the sample) or, with ``--market``,
+from the fitted market the nightly batch saved (``matcher batch --out DIR``
+writes ``DIR/market/``): no refit, well under a second.
+
+Prints a readable ranked table (``--lang zh``, the default, or ``en``) or,
+with ``--json``, a JSON array of match objects
+(:meth:`matcher.core.Match.to_dict` plus ``other_id``, the id on the ranked
+side). Personal data (names, phones, ID numbers) is never printed: seekers
+are shown by id only.
 """
 from __future__ import annotations
 
@@ -13,13 +19,29 @@ from typing import Any
 
 import click
 
-from matcher.commands.options import market_files
+from matcher.commands.options import market_files, market_options, say_override, top_k_option
 from matcher.core.explain import DIM_ZH, REL_ZH
 from matcher.core.settings import DIMENSIONS
 from matcher.errors import UnknownIdError
 
 STATUS_ZH = {"meets": "符合", "one_short": "差一级", "far_short": "差距大", "over": "高于要求", "unknown": "未知",
              "none_required": "不限", "below": "低于期望", "negotiable": "面议"}
+STATUS_EN = {"meets": "meets", "one_short": "one level short", "far_short": "far short", "over": "above",
+             "unknown": "unknown", "none_required": "none required", "below": "below expectation",
+             "negotiable": "negotiable"}
+DIM_EN = {"skills": "skills", "occupation": "occup.", "education": "educ.", "wage": "wage", "place": "place",
+          "conditions": "cond.", "priority": "prio."}
+REL_EN = {"same": "same district", "adjacent": "adjacent district", "city": "elsewhere in the city",
+          "outside": "outside the city", "unknown": "place unknown"}
+#: labels of the table per language
+LABELS = {
+    "zh": {"id": "编号 id", "score": "得分", "edu": "学历", "wage": "薪资", "place": "地点", "lodging": "包吃住",
+           "yes": "是", "no": "否", "unknown": "未知", "gap": "（差额{gap:+.0f}元/月）",
+           "fits": "符合", "gaps": "差距", "fixes": "建议"},
+    "en": {"id": "id", "score": "score", "edu": "education", "wage": "wage", "place": "place",
+           "lodging": "board & lodging", "yes": "yes", "no": "no", "unknown": "unknown",
+           "gap": " (gap {gap:+.0f} yuan/month)", "fits": "fits", "gaps": "gaps", "fixes": "suggestions"},
+}
 
 
 def _short(text: object, n: int) -> str:
@@ -27,11 +49,31 @@ def _short(text: object, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def format_table(matches: list[dict[str, Any]], by: str, titles: dict[str, str]) -> str:
-    """The ranked list as text: one header line per match, then its reasons."""
+def _reason_lines(m: dict[str, Any], lang: str) -> list[tuple[str, list[str]]]:
+    """(label, texts) per reason kind. Reasons are rendered by the core's explanation; when it
+    offers records with a renderer (see matcher.core.explain), the language is honoured there."""
+    L = LABELS[lang]
+    out = []
+    try:  # reasons as codes rendered per language (when the core provides the renderer)
+        from matcher.core.explain import render_reasons  # type: ignore[attr-defined]
+    except ImportError:
+        render_reasons = None
+    reasons = render_reasons(m, lang) if render_reasons is not None else m["reasons"]
+    for key in ("fits", "gaps", "fixes"):
+        if reasons.get(key):
+            out.append((L[key], list(reasons[key])))
+    return out
+
+
+def format_table(matches: list[dict[str, Any]], by: str, titles: dict[str, str], lang: str = "zh") -> str:
+    """The ranked list as text: one header line per match, then its reasons (``lang`` zh or en)."""
+    L = LABELS[lang]
+    dim_l, st_l, rel_l = (DIM_ZH, STATUS_ZH, REL_ZH) if lang == "zh" else (DIM_EN, STATUS_EN, REL_EN)
+    sep = "；" if lang == "zh" else "; "
+    colon = "：" if lang == "zh" else ": "
     lines = []
     dims = [*DIMENSIONS, "priority"]
-    head = f"{'#':>3}  {'编号 id':<14} {'得分':>6}  " + " ".join(f"{DIM_ZH[d]:>5}" for d in dims)
+    head = f"{'#':>3}  {L['id']:<14} {L['score']:>6}  " + " ".join(f"{dim_l[d]:>5}" for d in dims)
     lines.append(head)
     lines.append("-" * len(head.encode("gbk", "replace")))
     for m in matches:
@@ -40,46 +82,60 @@ def format_table(matches: list[dict[str, Any]], by: str, titles: dict[str, str])
         label = f"  {_short(titles.get(other, ''), 24)}" if titles.get(other) else ""
         lines.append(f"{m['rank']:>3}  {_short(other, 14):<14} {m['score']:>6.3f}  {contrib}{label}")
         edu, wage = m["education"], m["wage"]
-        gap = "" if wage["gap"] is None else f"（差额{wage['gap']:+.0f}元/月）"
-        lines.append(f"     学历:{STATUS_ZH.get(edu['status'], edu['status'])}  薪资:{STATUS_ZH.get(wage['status'], wage['status'])}{gap}"
-                     f"  地点:{REL_ZH.get(m['distance'], m['distance'])}"
-                     f"  包吃住:{'是' if m['lodging'] else ('否' if m['lodging'] is False else '未知')}")
-        for key, zh in (("fits", "符合"), ("gaps", "差距"), ("fixes", "建议")):
-            if m["reasons"][key]:
-                lines.append(f"     {zh}：" + "；".join(m["reasons"][key]))
+        gap = "" if wage["gap"] is None else L["gap"].format(gap=wage["gap"])
+        lodging = L["yes"] if m["lodging"] else (L["no"] if m["lodging"] is False else L["unknown"])
+        lines.append(f"     {L['edu']}:{st_l.get(edu['status'], edu['status'])}  "
+                     f"{L['wage']}:{st_l.get(wage['status'], wage['status'])}{gap}"
+                     f"  {L['place']}:{rel_l.get(m['distance'], m['distance'])}  {L['lodging']}:{lodging}")
+        for lab, texts in _reason_lines(m, lang):
+            lines.append(f"     {lab}{colon}" + sep.join(texts))
         for f in m["flags"]:
-            lines.append(f"     ⚠ {f['message_zh']}")
+            lines.append(f"     ⚠ {f['message_zh'] if lang == 'zh' else f.get('message_en') or f['message_zh']}")
     return "\n".join(lines)
 
 
 @click.command("match")
-@market_files("seekers_path", "vacancies_path")
+@market_files("seekers_path", "vacancies_path", required=False)
+@market_options
+@click.option("--market", "market_dir", default=None, type=click.Path(path_type=Path),
+              help="Answer from the fitted market a batch run saved (its --out folder): no refit.")
 @click.option("--seeker", "seeker_id", default=None, help="Rank vacancies for this seeker_id.")
 @click.option("--vacancy", "vacancy_id", default=None, help="Rank seekers for this vacancy_id.")
-@click.option("-k", "--top-k", "k", type=click.IntRange(min=1), default=10, show_default=True,
-              help="How many matches to show.")
+@top_k_option("How many matches to show (default: the settings' top_k).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of match objects.")
-@click.option("--settings", "settings_src", default=None,
-              help="Match settings: a JSON file or a JSON string (merged over the shipped defaults).")
-def command(seekers_path: Path, vacancies_path: Path, seeker_id: str | None, vacancy_id: str | None, k: int,
-            as_json: bool, settings_src: str | None) -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the table.")
+def command(seekers_path: Path | None, vacancies_path: Path | None, settings: str | None,
+            reference_date: str | None, outcomes: Path | None, market_dir: Path | None, seeker_id: str | None,
+            vacancy_id: str | None, top_k: int | None, as_json: bool, lang: str) -> None:
     """Rank vacancies for --seeker ID, or seekers for --vacancy ID, with the reasons."""
     if (seeker_id is None) == (vacancy_id is None):
         raise click.UsageError("Give exactly one of --seeker ID or --vacancy ID.")
-    from matcher.core import Matcher, MatchSettings
-    from matcher.io.loader import load_seekers, load_vacancies
+    from matcher.market import build_market, load_market
 
-    settings = MatchSettings.from_path_or_dict(settings_src)
-    seekers = load_seekers(seekers_path).frame
-    vacancies = load_vacancies(vacancies_path).frame
-    m = Matcher(settings).fit(seekers, vacancies)
+    if market_dir is not None:
+        if settings is not None or reference_date is not None:
+            raise click.UsageError("--market answers with the settings and reference date it was built with; "
+                                   "drop --settings/--reference-date or build from --seekers/--vacancies.")
+        # input files given next to --market must be the ones the market was built from
+        market = load_market(market_dir, seekers=seekers_path, vacancies=vacancies_path, outcomes=outcomes)
+    else:
+        if seekers_path is None or vacancies_path is None:
+            raise click.UsageError("Give --seekers and --vacancies files, or --market BATCH_OUT_DIR.")
+        market = build_market(seekers_path, vacancies_path, settings=settings, reference_date=reference_date,
+                              outcomes=outcomes)
+    m = market.matcher
+    k = market.settings.top_k if top_k is None else top_k
+    if not as_json:
+        click.echo(say_override("top_k", k, "--top-k" if top_k is not None else None)
+                   + f"; reference date {market.reference_date.isoformat()}", err=True)
     try:
         if seeker_id is not None:
             matches = m.for_seeker(seeker_id, k)
             by, summary = "seeker", None
         else:
             matches = m.for_vacancy(vacancy_id, k)
-            by, summary = "vacancy", m.last_vacancy_summary
+            by, summary = "vacancy", m.for_vacancy_summary(vacancy_id, k)
     except UnknownIdError as exc:
         raise click.ClickException(str(exc)) from None
     records = []
@@ -90,20 +146,30 @@ def command(seekers_path: Path, vacancies_path: Path, seeker_id: str | None, vac
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))
         return
+    zh = lang == "zh"
     titles = {}
     if by == "seeker":
         titles = dict(zip(m.vacancies_["vacancy_id"].astype(str), m.vacancies_["title"].astype(str)))
-        click.echo(f"求职者 {seeker_id} 的推荐岗位（前{k}个）:")
+        click.echo(f"求职者 {seeker_id} 的推荐岗位（前{k}个）:" if zh else f"Posts for seeker {seeker_id} (top {k}):")
     else:
         vt = m.vacancies_.loc[m.vacancies_["vacancy_id"].astype(str) == str(vacancy_id), "title"]
-        click.echo(f"岗位 {vacancy_id}（{vt.iloc[0] if len(vt) else ''}）的推荐人选（前{k}名）:")
+        title = vt.iloc[0] if len(vt) else ""
+        click.echo(f"岗位 {vacancy_id}（{title}）的推荐人选（前{k}名）:" if zh
+                   else f"Candidates for post {vacancy_id} ({title}) (top {k}):")
     if not records:
-        click.echo("（无可推荐结果：岗位已过期或没有可比较的记录）")
+        click.echo("（无可推荐结果：岗位已关闭或没有可比较的记录）" if zh
+                   else "(nothing to recommend: the post is closed or there is nothing to compare)")
     else:
-        click.echo(format_table(records, by, titles))
+        click.echo(format_table(records, by, titles, lang))
     if summary:
-        click.echo(f"\n候选人 {summary['candidates_considered']} 名；列表中重点群体 {summary['priority_in_list']} 名；"
-                   f"若按岗位性别/年龄要求筛选将排除 {summary['would_exclude']} 名"
-                   f"（其中重点群体 {summary['would_exclude_priority']} 名）。")
+        if zh:
+            click.echo(f"\n候选人 {summary['candidates_considered']} 名；列表中重点群体 {summary['priority_in_list']} 名；"
+                       f"若按岗位性别/年龄要求筛选将排除 {summary['would_exclude']} 名"
+                       f"（其中重点群体 {summary['would_exclude_priority']} 名）。")
+        else:
+            click.echo(f"\n{summary['candidates_considered']} candidates; {summary['priority_in_list']} from priority "
+                       f"groups in the list; filtering by the posted gender/age requirement would exclude "
+                       f"{summary['would_exclude']} ({summary['would_exclude_priority']} from priority groups).")
         for f in summary["flags"]:
-            click.echo(f"⚠ {f['message_zh']}（{f['rule']}）")
+            msg = f["message_zh"] if zh else f.get("message_en") or f["message_zh"]
+            click.echo(f"⚠ {msg}（{f['rule']}）" if zh else f"⚠ {msg} ({f['rule']})")

@@ -12,6 +12,8 @@ unfitted matcher raises :class:`matcher.errors.NotFittedError`.
 """
 from __future__ import annotations
 
+import datetime as _dt
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -23,6 +25,7 @@ from matcher.core.compare import Grid, GridScores, prepare_fast_path, score_grid
 from matcher.core.explain import Explainer, Match
 from matcher.core.fairness import fair_min_counts, fair_rerank, outside_window, vacancy_flags
 from matcher.core.features import Features, Resources, as_list, build_features
+from matcher.core.ranking import RANK_DECIMALS, id_order, rank_key, top_k, top_k_rows, top_k_sparse
 from matcher.core.settings import MatchSettings
 from matcher.errors import MatcherError, NotFittedError, UnknownIdError
 
@@ -35,17 +38,40 @@ def default_proximity() -> Any:
     return OccupationProximity().fit()
 
 
-#: decimals of the ranking key (as the batch): every route gives a pair the same float32 score, so only exact ties
-#: go to the lower id
-RANK_DECIMALS = 12
 #: for_seeker scores at most this many posts in one pass with their parts (explanations come from
 #: the same pass); wider masks get a score-only pass and explanations for the top k only
 _FEW_POSTS = 512
 
 
-def _key(scores: np.ndarray) -> np.ndarray:
-    """Ranking key of float32 scores: rounded to :data:`RANK_DECIMALS` (ties then go to the lower id)."""
-    return np.round(np.asarray(scores, dtype=np.float64), RANK_DECIMALS)
+_key = rank_key  # the one ranking key (matcher.core.ranking)
+
+
+def open_posts(vacancies: pd.DataFrame, reference_date: _dt.date, *, exclude_expired: bool = True,
+               hired: Mapping[str, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """THE rule of an open post, used by every face: ``(open mask, openings left)`` over ``vacancies`` rows.
+
+    A post is open when it has not expired (``expires_on`` before
+    ``reference_date``; no date = open; ignored when ``exclude_expired`` is
+    false) and it has openings left: ``openings`` (default 1) minus the hires
+    recorded for it in ``hired`` (vacancy_id -> number of referrals whose
+    latest outcome is a hire; None = no outcomes known). ``openings left`` is
+    0 for posts that are not open.
+    """
+    n = len(vacancies)
+    ok = np.ones(n, dtype=bool)
+    if exclude_expired and "expires_on" in vacancies.columns:
+        exp = pd.to_datetime(vacancies["expires_on"], errors="coerce")
+        ok &= ~(exp.notna() & (exp < pd.Timestamp(reference_date))).to_numpy(dtype=bool)
+    if "openings" in vacancies.columns:
+        op = pd.to_numeric(vacancies["openings"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        op = np.where(np.isfinite(op) & (op >= 1), op, 1.0)
+    else:
+        op = np.ones(n)
+    if hired:
+        ids = vacancies["vacancy_id"].astype(str).tolist()
+        op = op - np.array([float(hired.get(v, 0) or 0) for v in ids])
+    ok &= op > 0
+    return ok, np.where(ok, op, 0.0).astype(np.int64)
 
 
 def _flat(gs: GridScores) -> GridScores:
@@ -72,8 +98,9 @@ class Matcher:
         objects are used as given (already fitted).
 
     Attributes after ``fit``: ``seekers_``, ``vacancies_`` (the frames, in
-    positional order), ``features_``, ``last_vacancy_summary`` (see
-    :meth:`for_vacancy_summary`).
+    positional order), ``features_``, ``open_`` / ``openings_left_`` (the
+    open-post rule, :func:`open_posts`). Queries never change the fitted
+    object, so one matcher may serve many threads.
     """
 
     def __init__(self, settings: MatchSettings | dict | str | None = None, *,
@@ -85,7 +112,6 @@ class Matcher:
         self.occupation_coder = occupation_coder
         self.occupation_proximity = occupation_proximity
         self.district_relation = district_relation
-        self.last_vacancy_summary: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ fit
     def _resources(self, seekers: pd.DataFrame, vacancies: pd.DataFrame) -> Resources:
@@ -114,11 +140,14 @@ class Matcher:
         return Resources(skill_normaliser=norm, occupation_coder=coder, occupation_proximity=prox,
                          district_relation=rel)
 
-    def fit(self, seekers: pd.DataFrame, vacancies: pd.DataFrame) -> Matcher:
+    def fit(self, seekers: pd.DataFrame, vacancies: pd.DataFrame, *,
+            hired: Mapping[str, int] | None = None) -> Matcher:
         """Precompute features of normalised seeker and vacancy frames (see :mod:`matcher.schema`).
 
-        Raises :class:`matcher.errors.InputFileError` when an id column is
-        missing or ids repeat.
+        ``hired`` (vacancy_id -> recorded hires) closes posts whose openings
+        are all filled (see :func:`open_posts`). Raises
+        :class:`matcher.errors.InputFileError` when an id column is missing or
+        ids repeat.
         """
         if not isinstance(seekers, pd.DataFrame) or not isinstance(vacancies, pd.DataFrame):
             raise MatcherError("Matcher.fit expects two pandas DataFrames (normalised seekers, vacancies).")
@@ -130,14 +159,24 @@ class Matcher:
         self.features_: Features = build_features(self.seekers_, self.vacancies_, self.settings, res)
         F = self.features_
         prepare_fast_path(F)
+        self.hired_ = {str(k): int(v) for k, v in (hired or {}).items() if v}
+        self._finish()
+        return self
+
+    def _finish(self) -> None:
+        """Derived query state of a fitted (or restored, see :mod:`matcher.market`) matcher."""
+        F = self.features_
         self._seeker_pos = {s: i for i, s in enumerate(F.seeker_ids)}
         self._vacancy_pos = {v: i for i, v in enumerate(F.vacancy_ids)}
-        self.explainer_ = Explainer(F, self.settings, self.seekers_, self.vacancies_, res.skill_normaliser)
+        self.open_, self.openings_left_ = open_posts(
+            self.vacancies_, self.settings.reference_day(),
+            exclude_expired=self.settings.hard_constraints.exclude_expired, hired=self.hired_)
+        self.explainer_ = Explainer(F, self.settings, self.seekers_, self.vacancies_,
+                                    self.resources_.skill_normaliser)
         gender = self.seekers_["gender"] if "gender" in self.seekers_.columns else pd.Series([None] * F.n_seekers)
         self._gender = np.array([g if isinstance(g, str) else None for g in gender.tolist()], dtype=object)
         age = self.seekers_["age"] if "age" in self.seekers_.columns else pd.Series([np.nan] * F.n_seekers)
         self._age = pd.to_numeric(age, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        return self
 
     # -------------------------------------------------------------- helpers
     def _check(self) -> Features:
@@ -168,23 +207,13 @@ class Matcher:
         return m
 
     def _vacancy_ok(self) -> np.ndarray:
-        F = self.features_
-        return ~F.expired if self.settings.hard_constraints.exclude_expired else np.ones(F.n_vacancies, bool)
+        """The open posts (:func:`open_posts`): the only ones ever ranked."""
+        return self.open_
 
     @staticmethod
     def _order(scores: np.ndarray, id_rank: np.ndarray, k: int) -> np.ndarray:
-        """Positions of the best k: score descending, then id ascending (scores rounded to 1e-12)."""
-        if len(scores) == 0 or k <= 0:
-            return np.zeros(0, dtype=np.int64)
-        key = _key(scores)
-        if len(scores) > 4 * k:
-            # keep everything tied with the k-th best so id order decides among them
-            kth = np.partition(-key, k - 1)[k - 1]
-            cand = np.flatnonzero(-key <= kth)
-        else:
-            cand = np.arange(len(scores))
-        o = np.lexsort((id_rank[cand], -key[cand]))
-        return cand[o][:k]
+        """Positions of the best k: the one rank rule (:func:`matcher.core.ranking.top_k`)."""
+        return top_k(scores, id_rank, k)
 
     # -------------------------------------------------------------- queries
     def _seeker_row(self, si: int, b: np.ndarray) -> np.ndarray:
@@ -233,18 +262,21 @@ class Matcher:
 
         With ``priority.fair_ranking`` the list is re-ranked so that every
         prefix holds at least the FA*IR minimum of priority-group candidates.
-        Sets :attr:`last_vacancy_summary` (see :meth:`for_vacancy_summary`).
-        An expired vacancy (when ``exclude_expired``) returns an empty list.
+        A post that is not open (expired, or all openings filled) returns an
+        empty list. See :meth:`for_vacancy_summary` for the compliance summary.
         """
+        return self._for_vacancy(vacancy_id, k, seeker_mask)[0]
+
+    def _for_vacancy(self, vacancy_id: str, k: int | None,
+                     seeker_mask: np.ndarray | None) -> tuple[list[Match], dict[str, Any]]:
         F = self._check()
         vi = self._vpos(vacancy_id)
         k = self.settings.top_k if k is None else int(k)
         ok = self._mask(seeker_mask, F.n_seekers, "seeker_mask")
         a = np.flatnonzero(ok)
-        expired = bool(F.expired[vi] and self.settings.hard_constraints.exclude_expired)
-        if expired:
-            self.last_vacancy_summary = self._summary(vi, a, np.zeros(0, dtype=np.int64), 0, expired=True)
-            return []
+        if not self.open_[vi]:
+            expired = bool(F.expired[vi] and self.settings.hard_constraints.exclude_expired)
+            return [], self._summary(vi, a, np.zeros(0, dtype=np.int64), 0, expired=expired, closed=True)
         score = score_grid(F, self.settings, Grid(a, np.array([vi])), score_only=True).score.ravel()
         pr = self.settings.priority
         fair = pr.enabled and pr.fair_ranking
@@ -265,11 +297,10 @@ class Matcher:
         for r, j in enumerate(top):
             flag = {"applied": bool(fair), "promoted": bool(promoted[r]) if fair else False}
             out.append(self.explainer_.build(int(a[j]), vi, r + 1, gs, r, fair=flag))
-        self.last_vacancy_summary = self._summary(vi, a, a[top], int(promoted.sum()) if fair else 0)
-        return out
+        return out, self._summary(vi, a, a[top], int(promoted.sum()) if fair else 0)
 
     def _summary(self, vi: int, pool: np.ndarray, chosen: np.ndarray, n_promoted: int,
-                 expired: bool = False) -> dict[str, Any]:
+                 expired: bool = False, closed: bool = False) -> dict[str, Any]:
         F = self.features_
         vac = self.vacancies_.iloc[vi].to_dict()
         flags = vacancy_flags(vac, None if np.isnan(F.woff[vi]) else float(F.woff[vi]), bool(F.expired[vi]),
@@ -282,6 +313,7 @@ class Matcher:
             "vacancy_id": str(F.vacancy_ids[vi]),
             "flags": flags,
             "expired": bool(expired),
+            "open": not closed,
             "candidates_considered": int(len(pool)),
             "returned": int(len(chosen)),
             "priority_in_list": int(F.priority[chosen].sum()) if len(chosen) else 0,
@@ -293,10 +325,11 @@ class Matcher:
             "promoted": int(n_promoted),
         }
 
-    def for_vacancy_summary(self, vacancy_id: str, k: int | None = None) -> dict[str, Any]:
-        """Compliance summary of a vacancy's candidate list (runs :meth:`for_vacancy`).
+    def for_vacancy_summary(self, vacancy_id: str, k: int | None = None, *,
+                            seeker_mask: np.ndarray | None = None) -> dict[str, Any]:
+        """Compliance summary of a vacancy's candidate list (ranks it as :meth:`for_vacancy` does).
 
-        Keys: ``vacancy_id``, ``flags`` (compliance flags), ``expired``,
+        Keys: ``vacancy_id``, ``flags`` (compliance flags), ``expired``, ``open``,
         ``candidates_considered``, ``returned``, ``priority_in_list``,
         ``would_exclude`` / ``would_exclude_priority`` (seekers in the whole
         pool outside the posted gender requirement or age window — i.e. whom the
@@ -304,8 +337,7 @@ class Matcher:
         many of them are in a priority group), the same two counts ``_in_list``
         for the returned list, ``fair_ranking`` and ``promoted``.
         """
-        self.for_vacancy(vacancy_id, k)
-        return dict(self.last_vacancy_summary or {})
+        return self._for_vacancy(vacancy_id, k, seeker_mask)[1]
 
     def explain(self, seeker_id: str, vacancy_id: str) -> Match:
         """The explained record of one pair; ``rank`` is its place in the seeker's full list
@@ -328,14 +360,13 @@ class Matcher:
     def score_block(self, seeker_idx: np.ndarray, vacancy_idx: np.ndarray | None = None) -> np.ndarray:
         """Dense scores, rows = ``seeker_idx`` positions, columns = ``vacancy_idx`` (default all).
 
-        Expired vacancies score ``-inf`` when ``exclude_expired``.
+        Posts that are not open (:func:`open_posts`) score ``-inf``.
         """
         F = self._check()
         a = np.asarray(seeker_idx, dtype=np.int64)
         b = np.arange(F.n_vacancies) if vacancy_idx is None else np.asarray(vacancy_idx, dtype=np.int64)
         s = score_grid(F, self.settings, Grid(a, b), score_only=True).score
-        if self.settings.hard_constraints.exclude_expired:
-            s[:, F.expired[b]] = -np.inf
+        s[:, ~self.open_[b]] = -np.inf
         return s
 
     def score_pairs(self, seeker_idx: np.ndarray, vacancy_idx: np.ndarray) -> GridScores:
@@ -397,34 +428,26 @@ class Matcher:
             rows, cols = crow[keep].astype(np.int64), ccol[keep].astype(np.int64)
             if len(rows):
                 s = self._score_candidates(a, rows, cols)
-                o = np.lexsort((F.vacancy_id_rank[cols], -_key(s), rows))
-                rows_o, cols_o, s_o = rows[o], cols[o], s[o]
-                start = np.searchsorted(rows_o, np.arange(len(a)))
-                pos = np.arange(len(rows_o)) - start[rows_o]
-                sel = pos < k
-                idx[rows_o[sel], pos[sel]] = cols_o[sel]
-                sc[rows_o[sel], pos[sel]] = s_o[sel]
+                by_rank = np.argsort(F.vacancy_id_rank, kind="stable")      # id rank -> position
+                rc, rv = top_k_sparse(rows, F.vacancy_id_rank[cols], _key(s), len(a), k)
+                got = np.isfinite(rv)
+                idx[got] = by_rank[rc[got]]
+                # the float32 scores themselves, read back per pair
+                pk = rows * F.n_vacancies + cols
+                o = np.argsort(pk, kind="stable")
+                r_i, c_i = np.nonzero(got)
+                sc[r_i, c_i] = s[o[np.searchsorted(pk[o], r_i * F.n_vacancies + idx[r_i, c_i])]]
             exhaustive = ~enough
         ex = np.flatnonzero(exhaustive)
         if len(ex) and n_open:
-            b = np.flatnonzero(ok)
-            kk = min(k, len(b))
+            b = id_order(F.vacancy_id_rank, np.flatnonzero(ok))          # columns in id order: ties by position
             for lo in range(0, len(ex), 512):
                 part = ex[lo:lo + 512]
                 s = score_grid(F, self.settings, Grid(a[part], b), score_only=True).score
-                key = _key(s)
-                if len(b) > 4 * kk:
-                    kth = -np.partition(-key, kk - 1, axis=1)[:, kk - 1:kk]     # k-th best per row
-                else:
-                    kth = np.full((len(part), 1), -np.inf)
-                r, c = np.nonzero(key >= kth)
-                o = np.lexsort((F.vacancy_id_rank[b[c]], -key[r, c], r))
-                r, c = r[o], c[o]
-                start = np.searchsorted(r, np.arange(len(part)))
-                pos = np.arange(len(r)) - start[r]
-                sel = pos < kk
-                idx[part[r[sel]], pos[sel]] = b[c[sel]]
-                sc[part[r[sel]], pos[sel]] = s[r[sel], c[sel]]
+                cols, _ = top_k_rows(_key(s), k)
+                kk = cols.shape[1]
+                idx[part, :kk] = b[cols]
+                sc[part, :kk] = np.take_along_axis(s, cols.astype(np.int64), 1)
         return idx, sc
 
     def score_candidates(self, seeker_idx: np.ndarray, vacancy_idx: np.ndarray) -> np.ndarray:

@@ -153,10 +153,20 @@ class BlockingSettings:
 
 
 @dataclass
+class ReasonSettings:
+    """When a dimension is named as a fit or a gap in the short reasons (raw component in [0, 1])."""
+
+    fit_at: float = 0.75               # a dimension with evidence scoring at or above this is a fit
+    gap_at: float = 0.5                # a dimension with evidence scoring below this is a gap
+
+
+@dataclass
 class MatchSettings:
     """All settings of the matching core. See the module docstring."""
 
-    top_k: int = 10
+    top_k: int = 10                     # list length of every face (match, batch, report, web)
+    good_score: float = 0.7             # a match at or above this counts as good (report, web overview)
+    feasible_score: float = 0.5         # a match at or above this counts as feasible (batch `feasible`)
     reference_date: str | None = None   # ISO date for expiry checks; None = today
     minimum_wage: float = 2100.0        # yuan/month; Sichuan first-tier monthly minimum (2022)
     weights: dict[str, float] = field(default_factory=lambda: {
@@ -171,6 +181,7 @@ class MatchSettings:
     priority: PrioritySettings = field(default_factory=PrioritySettings)
     compliance: ComplianceSettings = field(default_factory=ComplianceSettings)
     blocking: BlockingSettings = field(default_factory=BlockingSettings)
+    reasons: ReasonSettings = field(default_factory=ReasonSettings)
 
     def __post_init__(self) -> None:
         self.validate()
@@ -205,6 +216,11 @@ class MatchSettings:
             raise SettingsError(f"Settings must be a JSON object at the top level, got {type(data).__name__}.")
         return _build(cls, _merge(base, data, ""), "")
 
+    def with_values(self, **changes: Any) -> MatchSettings:
+        """A validated copy with top-level keys replaced, e.g. ``st.with_values(top_k=3)`` (a command-line
+        override); nested sections may be given as partial dicts. Unknown keys raise :class:`SettingsError`."""
+        return MatchSettings.from_path_or_dict(_merge(self.to_dict(), changes, ""))
+
     def to_dict(self) -> dict[str, Any]:
         """The settings as plain JSON values (round-trips through :meth:`from_path_or_dict`)."""
         return json.loads(json.dumps(asdict(self)))
@@ -221,6 +237,13 @@ class MatchSettings:
         if self.minimum_wage < 0:
             raise SettingsError(f"minimum_wage must be >= 0 yuan/month, got {self.minimum_wage!r}.")
         self.reference_day()
+        _unit("good_score", self.good_score)
+        _unit("feasible_score", self.feasible_score)
+        _unit("reasons.fit_at", self.reasons.fit_at)
+        _unit("reasons.gap_at", self.reasons.gap_at)
+        if self.reasons.gap_at > self.reasons.fit_at:
+            raise SettingsError(f"reasons.gap_at ({self.reasons.gap_at!r}) must not exceed reasons.fit_at "
+                                f"({self.reasons.fit_at!r}).")
         unknown = sorted(set(self.weights) - set(DIMENSIONS))
         if unknown:
             raise SettingsError(f"Unknown weight(s) {unknown}; expected some of {list(DIMENSIONS)}.")

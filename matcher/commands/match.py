@@ -14,42 +14,13 @@ from typing import Any
 import click
 
 from matcher.commands.options import market_files
-from matcher.core.explain import DIM_ZH, REL_ZH
-from matcher.core.settings import DIMENSIONS
 from matcher.errors import UnknownIdError
 
-STATUS_ZH = {"meets": "符合", "one_short": "差一级", "far_short": "差距大", "over": "高于要求", "unknown": "未知",
-             "none_required": "不限", "below": "低于期望", "negotiable": "面议"}
 
-
-def _short(text: object, n: int) -> str:
-    s = "" if text is None else str(text)
-    return s if len(s) <= n else s[: n - 1] + "…"
-
-
-def format_table(matches: list[dict[str, Any]], by: str, titles: dict[str, str]) -> str:
-    """The ranked list as text: one header line per match, then its reasons."""
-    lines = []
-    dims = [*DIMENSIONS, "priority"]
-    head = f"{'#':>3}  {'编号 id':<14} {'得分':>6}  " + " ".join(f"{DIM_ZH[d]:>5}" for d in dims)
-    lines.append(head)
-    lines.append("-" * len(head.encode("gbk", "replace")))
-    for m in matches:
-        other = m["vacancy_id"] if by == "seeker" else m["seeker_id"]
-        contrib = " ".join(f"{m['contributions'][d]:>6.3f}" for d in dims)
-        label = f"  {_short(titles.get(other, ''), 24)}" if titles.get(other) else ""
-        lines.append(f"{m['rank']:>3}  {_short(other, 14):<14} {m['score']:>6.3f}  {contrib}{label}")
-        edu, wage = m["education"], m["wage"]
-        gap = "" if wage["gap"] is None else f"（差额{wage['gap']:+.0f}元/月）"
-        lines.append(f"     学历:{STATUS_ZH.get(edu['status'], edu['status'])}  薪资:{STATUS_ZH.get(wage['status'], wage['status'])}{gap}"
-                     f"  地点:{REL_ZH.get(m['distance'], m['distance'])}"
-                     f"  包吃住:{'是' if m['lodging'] else ('否' if m['lodging'] is False else '未知')}")
-        for key, zh in (("fits", "符合"), ("gaps", "差距"), ("fixes", "建议")):
-            if m["reasons"][key]:
-                lines.append(f"     {zh}：" + "；".join(m["reasons"][key]))
-        for f in m["flags"]:
-            lines.append(f"     ⚠ {f['message_zh']}")
-    return "\n".join(lines)
+def format_table(matches: list[dict[str, Any]], by: str, titles: dict[str, str], lang: str = "zh") -> str:
+    """The ranked list as text (see :func:`matcher.render.table.format_table`)."""
+    from matcher.render.table import format_table as render_table
+    return render_table(matches, by, titles, lang)
 
 
 @click.command("match")
@@ -59,10 +30,12 @@ def format_table(matches: list[dict[str, Any]], by: str, titles: dict[str, str])
 @click.option("-k", "--top-k", "k", type=click.IntRange(min=1), default=10, show_default=True,
               help="How many matches to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of match objects.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the reasons in the text table (--json keeps the reason codes).")
 @click.option("--settings", "settings_src", default=None,
               help="Match settings: a JSON file or a JSON string (merged over the shipped defaults).")
 def command(seekers_path: Path, vacancies_path: Path, seeker_id: str | None, vacancy_id: str | None, k: int,
-            as_json: bool, settings_src: str | None) -> None:
+            as_json: bool, settings_src: str | None, lang: str = "zh") -> None:
     """Rank vacancies for --seeker ID, or seekers for --vacancy ID, with the reasons."""
     if (seeker_id is None) == (vacancy_id is None):
         raise click.UsageError("Give exactly one of --seeker ID or --vacancy ID.")
@@ -100,7 +73,7 @@ def command(seekers_path: Path, vacancies_path: Path, seeker_id: str | None, vac
     if not records:
         click.echo("（无可推荐结果：岗位已过期或没有可比较的记录）")
     else:
-        click.echo(format_table(records, by, titles))
+        click.echo(format_table(records, by, titles, lang))
     if summary:
         click.echo(f"\n候选人 {summary['candidates_considered']} 名；列表中重点群体 {summary['priority_in_list']} 名；"
                    f"若按岗位性别/年龄要求筛选将排除 {summary['would_exclude']} 名"

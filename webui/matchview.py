@@ -17,8 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+
+from matcher.render.reasons import render_reasons
 
 from .views import (CHART_COLOURS, DIMENSION_LABELS, DISTANCE_LABELS, STATUS_LABELS, education_label,
                     flag_message, label, request_translations)
@@ -61,6 +64,12 @@ def yuan(value: object) -> str:
     return f"{float(value):,.0f}"
 
 
+def reason_lang() -> str:
+    """The renderer language of the request's locale: ``en`` for English, else ``zh``."""
+    loc = get_locale()
+    return "en" if loc is not None and loc.language == "en" else "zh"
+
+
 def _dims(match: dict) -> list[tuple[str, float, str, str]]:
     """(dimension, value, colour, label) per contribution, in the record's order."""
     n = len(CHART_COLOURS)
@@ -73,7 +82,9 @@ def match_view(match: dict) -> dict[str, Any]:
 
     Keys: ``t`` (constant texts), ``score``, ``bars`` (x, width, colour,
     title per dimension; widths in px of a 300 px bar), ``legend`` (colour,
-    label, value, fit percent or None), ``fits``/``gaps``/``fixes``,
+    label, value, fit percent or None), ``fits``/``gaps``/``fixes`` (the
+    match's reason records rendered in the request's language by
+    :func:`matcher.render.reasons.render_reasons`),
     ``matched`` (skill, matched-by or ""), ``missing`` (skill, course or
     ""), ``education`` (required, seeker, status; None when absent),
     ``wage`` (dict; None when absent), ``distance``, ``flags``, ``batch``
@@ -90,10 +101,10 @@ def match_view(match: dict) -> dict[str, Any]:
         x = x + w
         comp = components.get(dim)
         legend.append((colour, name, f"{value:.2f}", None if comp is None else f"{100 * comp:.0f}"))
-    reasons = match.get("reasons") or {}
+    reasons = render_reasons(match.get("reasons"), reason_lang())
     view: dict[str, Any] = {
         "t": t, "score": f"{match['score']:.2f}", "bars": bars, "legend": legend,
-        "fits": reasons.get("fits") or [], "gaps": reasons.get("gaps") or [], "fixes": reasons.get("fixes") or [],
+        "fits": reasons["fits"], "gaps": reasons["gaps"], "fixes": reasons["fixes"],
         "matched": [(s["required"], s["matched_by"] if s.get("matched_by") and s["matched_by"] != s["required"] else "")
                     for s in match.get("matched_skills") or []],
         "missing": [(s["skill"], s.get("course") or "") for s in match.get("missing_skills") or []],

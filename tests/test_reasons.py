@@ -250,3 +250,22 @@ def test_cli_table_in_both_languages(small):
                             "叉车司机培训", "电工培训"), key=len, reverse=True):
             rest = rest.replace(item, "")
         assert not CJK.search(rest), line
+
+
+def test_nightly_batch_reason_column_matches_the_core(tmp_path):
+    """The real batch's reason column == the rendered verdicts of the core's explanation, pair by pair."""
+    from matcher.batch import BatchConfig, run_batch
+    from matcher.core import Matcher
+    from matcher.generate import generate_city, write_city
+    from matcher.io.loader import load_seekers, load_vacancies
+
+    settings = {"occupation": {"use_codes": False}, "reference_date": "2024-06-01"}
+    files = write_city(generate_city(120, 50, seed=5), tmp_path / "market")
+    run_batch(BatchConfig(files["seekers"], files["vacancies"], tmp_path / "out", top_k=4, settings=settings))
+    sm = pd.read_parquet(tmp_path / "out" / "seeker_matches.parquet")
+    m = Matcher(settings).fit(load_seekers(files["seekers"]).frame, load_vacancies(files["vacancies"]).frame)
+    sample = sm.sample(n=min(60, len(sm)), random_state=0)
+    for row in sample.itertuples(index=False):
+        x = m.explain(row.seeker_id, row.vacancy_id)
+        assert round(x.score, 6) == pytest.approx(row.score, abs=2e-6)
+        assert row.reason == render_summary(x.verdicts, "zh"), (row.seeker_id, row.vacancy_id)

@@ -269,3 +269,14 @@ def test_nightly_batch_reason_column_matches_the_core(tmp_path):
         x = m.explain(row.seeker_id, row.vacancy_id)
         assert round(x.score, 6) == pytest.approx(row.score, abs=2e-6)
         assert row.reason == render_summary(x.verdicts, "zh"), (row.seeker_id, row.vacancy_id)
+
+
+def test_summary_lines_read_back():
+    from matcher.render.reasons import parse_summary
+    for v in ({"fit": ["skills", "education"], "gap": ["wage"], "priority": True},
+              {"fit": [], "gap": ["place", "conditions"], "priority": False},
+              {"fit": ["occupation"], "gap": [], "priority": False},
+              {"fit": [], "gap": [], "priority": True}, {"fit": [], "gap": [], "priority": False}):
+        for lang in ("zh", "en"):
+            assert parse_summary(render_summary(v, lang), lang) == v
+    assert parse_summary("优势：月亮", "zh") is None and parse_summary("free text", "en") is None

@@ -21,7 +21,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from matcher.render.reasons import render_reasons
+from matcher.render.reasons import parse_summary, render_reasons, render_summary
 
 from .views import (CHART_COLOURS, DIMENSION_LABELS, DISTANCE_LABELS, STATUS_LABELS, education_label,
                     flag_message, label, request_translations)
@@ -70,6 +70,14 @@ def reason_lang() -> str:
     return "en" if loc is not None and loc.language == "en" else "zh"
 
 
+def batch_reason(text: object, lang: str) -> str:
+    """A nightly batch ``reason`` line (written in Chinese) in ``lang``; unchanged if it cannot be read back."""
+    if not text:
+        return ""
+    verdicts = parse_summary(str(text), "zh")
+    return str(text) if verdicts is None else render_summary(verdicts, lang)
+
+
 def _dims(match: dict) -> list[tuple[str, float, str, str]]:
     """(dimension, value, colour, label) per contribution, in the record's order."""
     n = len(CHART_COLOURS)
@@ -88,7 +96,8 @@ def match_view(match: dict) -> dict[str, Any]:
     ``matched`` (skill, matched-by or ""), ``missing`` (skill, course or
     ""), ``education`` (required, seeker, status; None when absent),
     ``wage`` (dict; None when absent), ``distance``, ``flags``, ``batch``
-    (True when batch facts are to be shown).
+    (True when batch facts are to be shown), ``batch_reason`` (the batch's
+    reason line in the request's language).
     """
     t = match_texts()
     dims = _dims(match)
@@ -101,7 +110,8 @@ def match_view(match: dict) -> dict[str, Any]:
         x = x + w
         comp = components.get(dim)
         legend.append((colour, name, f"{value:.2f}", None if comp is None else f"{100 * comp:.0f}"))
-    reasons = render_reasons(match.get("reasons"), reason_lang())
+    lang = reason_lang()
+    reasons = render_reasons(match.get("reasons"), lang)
     view: dict[str, Any] = {
         "t": t, "score": f"{match['score']:.2f}", "bars": bars, "legend": legend,
         "fits": reasons["fits"], "gaps": reasons["gaps"], "fixes": reasons["fixes"],
@@ -112,6 +122,7 @@ def match_view(match: dict) -> dict[str, Any]:
         "distance": label(DISTANCE_LABELS, match["distance"]) if match.get("distance") else "",
         "flags": [flag_message(f) for f in match.get("flags") or []],
         "batch": match.get("batch_adjusted_score") is not None or bool(match.get("stale_pair")),
+        "batch_reason": batch_reason(match.get("batch_reason"), lang),
     }
     e = match.get("education") or {}
     if e:

@@ -31,7 +31,7 @@ GAP_BELOW = _GAP_AT
 
 def reason_texts(components: dict[str, np.ndarray], evidence: dict[str, np.ndarray],
                  contributions: dict[str, np.ndarray], lang: str = "zh", settings: object = None) -> np.ndarray:
-    """The ``reason`` column: the rendered verdict summary per pair, e.g. ``优势：技能、学历；不足：薪资；优先政策加分``.
+    """The ``reason`` column: each pair's verdicts as one line, e.g. ``优势：技能、学历；不足：薪资；优先政策加分``.
 
     The verdicts come from the core's one rule
     (:func:`matcher.core.reasons.verdict_codes`, thresholds from

@@ -244,4 +244,32 @@ def render_summary(verdicts: Mapping[str, Any] | None, lang: str = "zh") -> str:
     return text[:1].upper() + text[1:]
 
 
-__all__ = ["LANGS", "labels", "render_reason", "render_reasons", "render_summary", "TEMPLATES"]
+def parse_summary(text: str, lang: str = "zh") -> dict[str, Any] | None:
+    """The verdicts back from a :func:`render_summary` line (e.g. a batch file's ``reason``), or None.
+
+    Lets a face show a stored batch line in another language. Returns None
+    when ``text`` is not a summary line of ``lang``.
+    """
+    _check(lang)
+    by_label = {v: k for k, v in labels(lang)["dims"].items()}
+    zh = lang == "zh"
+    out: dict[str, Any] = {"fit": [], "gap": [], "priority": False}
+    text = (text or "").strip()
+    if not text:
+        return out
+    heads = {"优势": "fit", "不足": "gap"} if zh else {"fits": "fit", "gaps": "gap"}
+    boost = "优先政策加分" if zh else "priority boost"
+    for part in text.split("；" if zh else "; "):
+        if part.lower() == boost:
+            out["priority"] = True
+            continue
+        head, _sep, rest = part.partition("：" if zh else ": ")
+        key = heads.get(head.lower())
+        dims = [by_label.get(x) for x in rest.split("、" if zh else ", ")] if rest else [None]
+        if key is None or None in dims:
+            return None
+        out[key] = dims
+    return out if render_summary(out, lang) == text else None
+
+
+__all__ = ["LANGS", "labels", "render_reason", "render_reasons", "render_summary", "parse_summary", "TEMPLATES"]

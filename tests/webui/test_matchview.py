@@ -104,3 +104,18 @@ def test_english_seeker_page_shows_no_chinese_reason_text(admin_client):
     for line in lines:
         assert not re.search(r"[：；，（）]", line), line          # no Chinese punctuation from templates
         assert re.search(r"[A-Za-z]", line), line                # every line carries English words
+
+
+def test_batch_reason_line_follows_the_language(app):
+    from webui.matchview import batch_reason
+    with app.test_request_context("/"):
+        assert batch_reason("优势：技能；不足：薪资", "en") == "Fits: skills; gaps: wage"
+        assert batch_reason("优势：技能；不足：薪资", "zh") == "优势：技能；不足：薪资"
+        assert batch_reason("某种旧格式", "en") == "某种旧格式" and batch_reason(None, "en") == ""
+        html = render_template_string(BLOCK, match=_match(stale_pair=True, batch_reason="不足：地点"))
+        assert "不足：地点" in html
+    with app.test_request_context("/"):
+        from flask import session
+        session["lang"] = "en"
+        html = render_template_string(BLOCK, match=_match(stale_pair=True, batch_reason="不足：地点"))
+        assert "Gaps: location" in html and "不足" not in html

@@ -34,7 +34,6 @@ def _course_fixes(match: dict) -> list[dict]:
     return [r for r in match["reasons"]["fixes"] if r["code"] == "course"]
 
 
-@pytest.mark.slow
 def test_box_and_list_agree_on_the_sample(sample_matcher):
     m = sample_matcher
     known = set(m.features_.seeker_ids.tolist())
@@ -70,7 +69,6 @@ def test_box_and_list_agree_on_the_sample(sample_matcher):
     assert seen_empty >= 1 and seen_fix >= 1   # both situations are exercised
 
 
-@pytest.mark.slow
 def test_s0000001_no_course_helps_and_none_is_suggested(sample_matcher):
     m = sample_matcher
     matches = [x.to_dict() for x in m.for_seeker("S0000001", 10)]

@@ -71,8 +71,9 @@ education_record           education   fixes (record the seeker's education)
 wage_talk                  wage        fixes gap_yuan
 lodging_ask                place       fixes (ask for lodging, or look nearer)
 shift_talk                 conditions  fixes
-course                     skills      fixes skill, course, score_after — added by
-                                             :mod:`matcher.training` only where re-scoring
+course                     (none)      fixes skill, course, score_after — added by
+                                             :func:`matcher.report.counterfactual.course_fixes`
+                                             only where re-scoring
                                              the seeker with the skill makes this post a good
                                              match (the core never suggests a course itself)
 =========================  ==========  ====  ==================================================

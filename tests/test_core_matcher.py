@@ -147,7 +147,9 @@ def test_priority_boost_on_public_welfare_posts_is_visible():
     top = m.for_vacancy("V1", 2)
     assert top[0].seeker_id == "S1"
     assert top[0].contributions["priority"] == pytest.approx(m.settings.priority.public_welfare_boost)
-    assert any("公益性岗位优先" in f for f in top[0].reasons["fits"])
+    assert {"code": "priority_boost", "dim": "priority", "groups": ["4045"],
+            "boost": pytest.approx(m.settings.priority.public_welfare_boost)} in top[0].reasons["fits"]
+    assert top[0].verdicts["priority"] is True
     assert top[1].contributions["priority"] == 0.0
     off = make_matcher(rows, vac, {"priority": {"enabled": False}})
     assert [x.contributions["priority"] for x in off.for_vacancy("V1", 2)] == [0.0, 0.0]

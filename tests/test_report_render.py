@@ -100,8 +100,12 @@ def test_training_function_for_one_seeker_page(report, sample):
     sid = sug["seeker_id"].iloc[0]
     one = training_suggestions(m, [sid])
     assert list(one.columns) == ["seeker_id", "rank", "skill_id", "skill", "course", "good_before", "good_after",
-                                 "gain", "new_vacancy_ids"]
+                                 "gain", "new_vacancy_ids", "lifted"]
     assert (one["seeker_id"] == sid).all() and len(one) <= 2
+    # lifted: every post the course makes a good match, with its score (new_vacancy_ids are its first five)
+    for r in one.itertuples(index=False):
+        assert len(r.lifted) >= r.gain > 0
+        assert list(r.lifted)[:5] == list(r.new_vacancy_ids) and min(r.lifted.values()) >= 0.7
     assert (one["gain"] > 0).all() and one["gain"].is_monotonic_decreasing
     from matcher.errors import UnknownIdError
     with pytest.raises(UnknownIdError):

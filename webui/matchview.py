@@ -17,8 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+
+from matcher.render.reasons import parse_summary, render_reasons, render_summary
 
 from .views import (CHART_COLOURS, DIMENSION_LABELS, DISTANCE_LABELS, STATUS_LABELS, education_label,
                     flag_message, label, request_translations)
@@ -61,6 +64,20 @@ def yuan(value: object) -> str:
     return f"{float(value):,.0f}"
 
 
+def reason_lang() -> str:
+    """The renderer language of the request's locale: ``en`` for English, else ``zh``."""
+    loc = get_locale()
+    return "en" if loc is not None and loc.language == "en" else "zh"
+
+
+def batch_reason(text: object, lang: str) -> str:
+    """A nightly batch ``reason`` line (written in Chinese) in ``lang``; unchanged if it cannot be read back."""
+    if not text:
+        return ""
+    verdicts = parse_summary(str(text), "zh")
+    return str(text) if verdicts is None else render_summary(verdicts, lang)
+
+
 def _dims(match: dict) -> list[tuple[str, float, str, str]]:
     """(dimension, value, colour, label) per contribution, in the record's order."""
     n = len(CHART_COLOURS)
@@ -73,11 +90,14 @@ def match_view(match: dict) -> dict[str, Any]:
 
     Keys: ``t`` (constant texts), ``score``, ``bars`` (x, width, colour,
     title per dimension; widths in px of a 300 px bar), ``legend`` (colour,
-    label, value, fit percent or None), ``fits``/``gaps``/``fixes``,
+    label, value, fit percent or None), ``fits``/``gaps``/``fixes`` (the
+    match's reason records rendered in the request's language by
+    :func:`matcher.render.reasons.render_reasons`),
     ``matched`` (skill, matched-by or ""), ``missing`` (skill, course or
     ""), ``education`` (required, seeker, status; None when absent),
     ``wage`` (dict; None when absent), ``distance``, ``flags``, ``batch``
-    (True when batch facts are to be shown).
+    (True when batch facts are to be shown), ``batch_reason`` (the batch's
+    reason line in the request's language).
     """
     t = match_texts()
     dims = _dims(match)
@@ -90,10 +110,11 @@ def match_view(match: dict) -> dict[str, Any]:
         x = x + w
         comp = components.get(dim)
         legend.append((colour, name, f"{value:.2f}", None if comp is None else f"{100 * comp:.0f}"))
-    reasons = match.get("reasons") or {}
+    lang = reason_lang()
+    reasons = render_reasons(match.get("reasons"), lang)
     view: dict[str, Any] = {
         "t": t, "score": f"{match['score']:.2f}", "bars": bars, "legend": legend,
-        "fits": reasons.get("fits") or [], "gaps": reasons.get("gaps") or [], "fixes": reasons.get("fixes") or [],
+        "fits": reasons["fits"], "gaps": reasons["gaps"], "fixes": reasons["fixes"],
         "matched": [(s["required"], s["matched_by"] if s.get("matched_by") and s["matched_by"] != s["required"] else "")
                     for s in match.get("matched_skills") or []],
         "missing": [(s["skill"], s.get("course") or "") for s in match.get("missing_skills") or []],
@@ -101,6 +122,7 @@ def match_view(match: dict) -> dict[str, Any]:
         "distance": label(DISTANCE_LABELS, match["distance"]) if match.get("distance") else "",
         "flags": [flag_message(f) for f in match.get("flags") or []],
         "batch": match.get("batch_adjusted_score") is not None or bool(match.get("stale_pair")),
+        "batch_reason": batch_reason(match.get("batch_reason"), lang),
     }
     e = match.get("education") or {}
     if e:

@@ -173,10 +173,12 @@ def render_seeker(seeker_id: str, reveal: bool = False):
     record("reveal_seeker" if reveal else "view_seeker", [seeker.seeker_id],
            detail=f"matches shown: {len(posts)} ({mode})")
     commit_audit()
+    training = training_for_page(db, seeker.seeker_id)
+    from .training import with_course_fixes
+    posts = with_course_fixes(posts, training["rows"])
     return render_template("seekers/detail.html", seeker=seeker, posts=posts, problem=problem,
                            filters=filters, history=history, titles=titles, referred=referred,
-                           reveal=reveal, today=dt.date.today(), batch=batch, mode=mode,
-                           training=training_for_page(db, seeker.seeker_id))
+                           reveal=reveal, today=dt.date.today(), batch=batch, mode=mode, training=training)
 
 
 @bp.get("/<seeker_id>")

@@ -7,6 +7,14 @@ CSRF token), the suggestions are computed once, cached per (fit generation,
 seeker) and shown in the page's training section after a redirect. One
 computation runs at a time per process, so repeated presses cannot starve
 the server; a press while another runs waits up to ``TRAINING_WAIT_SECONDS``.
+
+The same rows decide the match list's "take course X" fixes
+(:func:`with_course_fixes`, via
+:func:`matcher.report.counterfactual.course_fixes`): a listed post shows a
+course exactly when that course, in this box, turns the post into a good
+match, so the box and the list cannot contradict each other. Before the
+computation the list suggests no course at all (a missing skill's course is
+shown only as a fact about the skill).
 """
 from __future__ import annotations
 
@@ -25,10 +33,16 @@ from .seekers import get_seeker_or_404
 
 bp = Blueprint("training", __name__, url_prefix="/seekers")
 
-#: A post with a score at or above this counts as a good match (as on the overview page).
+#: A post with a score at or above this counts as a good match (as on the overview page), unless the
+#: settings carry a ``good_score``.
 GOOD_SCORE = 0.7
-#: Suggestions shown per seeker.
-TOP = 2
+
+
+def good_score(matcher: object) -> float:
+    """The good-match cut: ``settings.good_score`` when the settings have it, else :data:`GOOD_SCORE`."""
+    return float(getattr(getattr(matcher, "settings", None), "good_score", GOOD_SCORE))
+#: Suggestions shown per seeker (every course that adds a good post, up to this many).
+TOP = 5
 CACHE_SIZE = 5000
 
 _cache: OrderedDict[tuple[str, str], list[dict]] = OrderedDict()
@@ -49,7 +63,9 @@ def compute_suggestions(matcher: object, token: str, seeker_id: str) -> list[dic
     """Compute (or reuse) the seeker's top training suggestions as plain dicts.
 
     Each dict: rank, skill, course, good_before, good_after, gain,
-    new_vacancy_ids (up to 5). An empty list means no single course adds a
+    new_vacancy_ids (up to 5), lifted ({vacancy id: score with the skill}
+    for every post the course turns into a good match), good_score (the
+    cut used). An empty list means no single course adds a
     good match. Raises :class:`MatcherError` (unknown seeker, no courses).
     """
     from matcher.report.counterfactual import training_suggestions
@@ -57,16 +73,27 @@ def compute_suggestions(matcher: object, token: str, seeker_id: str) -> list[dic
     rows = cached_suggestions(token, seeker_id)
     if rows is not None:
         return rows
-    frame = training_suggestions(matcher, [seeker_id], threshold=GOOD_SCORE, top=TOP)
+    cut = good_score(matcher)
+    frame = training_suggestions(matcher, [seeker_id], threshold=cut, top=TOP)
     rows = [{"rank": int(r.rank), "skill": str(r.skill), "course": str(r.course),
              "good_before": int(r.good_before), "good_after": int(r.good_after), "gain": int(r.gain),
-             "new_vacancy_ids": [str(v) for v in (r.new_vacancy_ids or [])]}
+             "new_vacancy_ids": [str(v) for v in (r.new_vacancy_ids or [])],
+             "lifted": {str(k): float(v) for k, v in (getattr(r, "lifted", None) or {}).items()},
+             "good_score": cut}
             for r in frame.itertuples(index=False)]
     with _cache_lock:
         _cache[(token, seeker_id)] = rows
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return rows
+
+
+def with_course_fixes(posts: list[dict], rows: list[dict] | None) -> list[dict]:
+    """The seeker page's match list with the computed suggestions' course fixes (unchanged when ``rows`` is None)."""
+    if not rows:
+        return posts
+    from matcher.report.counterfactual import course_fixes
+    return course_fixes(posts, rows, threshold=float(rows[0].get("good_score", GOOD_SCORE)))
 
 
 @bp.post("/<seeker_id>/training")

@@ -1,4 +1,4 @@
-"""The batch's output tables: columns, short reason texts, deterministic files.
+"""The batch's output tables: columns, the reason column, deterministic files.
 
 Every match table is written twice, as Parquet (zstd, fixed writer options)
 and as CSV (UTF-8 with BOM so Excel opens Chinese text; scores rounded to 6
@@ -17,49 +17,37 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from matcher.core.reasons import FIT_AT as _FIT_AT
+from matcher.core.reasons import GAP_AT as _GAP_AT
+from matcher.core.reasons import decode_verdicts, thresholds, verdict_codes
+from matcher.render.reasons import render_summary
+
 #: Decimals written for scores and contributions.
 DECIMALS = 6
-#: Component thresholds (raw per-dimension score in [0, 1]) for the reason text.
-FIT_AT = 0.75
-GAP_BELOW = 0.5
-
-DIM_ZH = {"skills": "技能", "occupation": "经历/职业", "education": "学历", "wage": "薪资", "place": "地点",
-          "conditions": "工作条件", "priority": "优先政策"}
+#: Default component thresholds of the reason rule (``settings.reasons.fit_at`` / ``gap_at``).
+FIT_AT = _FIT_AT
+GAP_BELOW = _GAP_AT
 
 
 def reason_texts(components: dict[str, np.ndarray], evidence: dict[str, np.ndarray],
-                 contributions: dict[str, np.ndarray]) -> np.ndarray:
-    """Short Chinese reason per pair, e.g. ``优势：技能、学历；不足：薪资；优先政策加分``.
+                 contributions: dict[str, np.ndarray], lang: str = "zh", settings: object = None) -> np.ndarray:
+    """The ``reason`` column: each pair's verdicts as one line, e.g. ``优势：技能、学历；不足：薪资；优先政策加分``.
 
-    A dimension *fits* when its raw score is >= 0.75 and is a *gap* when it
-    is below 0.5 (only dimensions with evidence count; see the core's
-    explanation for details). Vectorised: pairs are coded as bit masks and
-    each distinct mask is formatted once. Returns an object array of str.
+    The verdicts come from the core's one rule
+    (:func:`matcher.core.reasons.verdict_codes`, thresholds from
+    ``settings.reasons`` — 0.75 and 0.5 by default), the same rule that
+    places an explained match's reason records; the text is
+    :func:`matcher.render.reasons.render_summary` in ``lang`` (``zh`` or
+    ``en``). Vectorised: each distinct verdict code is rendered once.
+    Returns an object array of str.
     """
-    dims = [d for d in components if d in evidence]
-    n = len(next(iter(contributions.values()))) if contributions else 0
-    code = np.zeros(n, np.int64)
-    for i, d in enumerate(dims):
-        c = np.nan_to_num(np.asarray(components[d], np.float64), nan=0.0)
-        e = np.asarray(evidence[d], bool)
-        code |= ((e & (c >= FIT_AT)).astype(np.int64) << i)
-        code |= ((e & (c < GAP_BELOW)).astype(np.int64) << (i + len(dims)))
-    if "priority" in contributions:
-        code |= (np.asarray(contributions["priority"]) > 0).astype(np.int64) << (2 * len(dims))
+    fit_at, gap_at = thresholds(settings)
+    code = verdict_codes(components, evidence, contributions, fit_at, gap_at)
+    if not len(code):
+        return np.zeros(0, dtype=object)
     uniq, inv = np.unique(code, return_inverse=True)
-    texts = []
-    for u in uniq.tolist():
-        fits = [DIM_ZH.get(d, d) for i, d in enumerate(dims) if u >> i & 1]
-        gaps = [DIM_ZH.get(d, d) for i, d in enumerate(dims) if u >> (i + len(dims)) & 1]
-        parts = []
-        if fits:
-            parts.append("优势：" + "、".join(fits))
-        if gaps:
-            parts.append("不足：" + "、".join(gaps))
-        if u >> (2 * len(dims)) & 1:
-            parts.append("优先政策加分")
-        texts.append("；".join(parts))
-    return np.asarray(texts, dtype=object)[inv] if n else np.zeros(0, dtype=object)
+    texts = [render_summary(decode_verdicts(u), lang) for u in uniq.tolist()]
+    return np.asarray(texts, dtype=object)[inv.reshape(-1)]
 
 
 def write_table(frame: pd.DataFrame, folder: Path, stem: str) -> dict[str, dict[str, object]]:

@@ -20,78 +20,13 @@ from typing import Any
 import click
 
 from matcher.commands.options import market_files, market_options, say_override, top_k_option
-from matcher.core.explain import DIM_ZH, REL_ZH
-from matcher.core.settings import DIMENSIONS
 from matcher.errors import UnknownIdError
-
-STATUS_ZH = {"meets": "符合", "one_short": "差一级", "far_short": "差距大", "over": "高于要求", "unknown": "未知",
-             "none_required": "不限", "below": "低于期望", "negotiable": "面议"}
-STATUS_EN = {"meets": "meets", "one_short": "one level short", "far_short": "far short", "over": "above",
-             "unknown": "unknown", "none_required": "none required", "below": "below expectation",
-             "negotiable": "negotiable"}
-DIM_EN = {"skills": "skills", "occupation": "occup.", "education": "educ.", "wage": "wage", "place": "place",
-          "conditions": "cond.", "priority": "prio."}
-REL_EN = {"same": "same district", "adjacent": "adjacent district", "city": "elsewhere in the city",
-          "outside": "outside the city", "unknown": "place unknown"}
-#: labels of the table per language
-LABELS = {
-    "zh": {"id": "编号 id", "score": "得分", "edu": "学历", "wage": "薪资", "place": "地点", "lodging": "包吃住",
-           "yes": "是", "no": "否", "unknown": "未知", "gap": "（差额{gap:+.0f}元/月）",
-           "fits": "符合", "gaps": "差距", "fixes": "建议"},
-    "en": {"id": "id", "score": "score", "edu": "education", "wage": "wage", "place": "place",
-           "lodging": "board & lodging", "yes": "yes", "no": "no", "unknown": "unknown",
-           "gap": " (gap {gap:+.0f} yuan/month)", "fits": "fits", "gaps": "gaps", "fixes": "suggestions"},
-}
-
-
-def _short(text: object, n: int) -> str:
-    s = "" if text is None else str(text)
-    return s if len(s) <= n else s[: n - 1] + "…"
-
-
-def _reason_lines(m: dict[str, Any], lang: str) -> list[tuple[str, list[str]]]:
-    """(label, texts) per reason kind. Reasons are rendered by the core's explanation; when it
-    offers records with a renderer (see matcher.core.explain), the language is honoured there."""
-    L = LABELS[lang]
-    out = []
-    try:  # reasons as codes rendered per language (when the core provides the renderer)
-        from matcher.core.explain import render_reasons  # type: ignore[attr-defined]
-    except ImportError:
-        render_reasons = None
-    reasons = render_reasons(m, lang) if render_reasons is not None else m["reasons"]
-    for key in ("fits", "gaps", "fixes"):
-        if reasons.get(key):
-            out.append((L[key], list(reasons[key])))
-    return out
 
 
 def format_table(matches: list[dict[str, Any]], by: str, titles: dict[str, str], lang: str = "zh") -> str:
-    """The ranked list as text: one header line per match, then its reasons (``lang`` zh or en)."""
-    L = LABELS[lang]
-    dim_l, st_l, rel_l = (DIM_ZH, STATUS_ZH, REL_ZH) if lang == "zh" else (DIM_EN, STATUS_EN, REL_EN)
-    sep = "；" if lang == "zh" else "; "
-    colon = "：" if lang == "zh" else ": "
-    lines = []
-    dims = [*DIMENSIONS, "priority"]
-    head = f"{'#':>3}  {L['id']:<14} {L['score']:>6}  " + " ".join(f"{dim_l[d]:>5}" for d in dims)
-    lines.append(head)
-    lines.append("-" * len(head.encode("gbk", "replace")))
-    for m in matches:
-        other = m["vacancy_id"] if by == "seeker" else m["seeker_id"]
-        contrib = " ".join(f"{m['contributions'][d]:>6.3f}" for d in dims)
-        label = f"  {_short(titles.get(other, ''), 24)}" if titles.get(other) else ""
-        lines.append(f"{m['rank']:>3}  {_short(other, 14):<14} {m['score']:>6.3f}  {contrib}{label}")
-        edu, wage = m["education"], m["wage"]
-        gap = "" if wage["gap"] is None else L["gap"].format(gap=wage["gap"])
-        lodging = L["yes"] if m["lodging"] else (L["no"] if m["lodging"] is False else L["unknown"])
-        lines.append(f"     {L['edu']}:{st_l.get(edu['status'], edu['status'])}  "
-                     f"{L['wage']}:{st_l.get(wage['status'], wage['status'])}{gap}"
-                     f"  {L['place']}:{rel_l.get(m['distance'], m['distance'])}  {L['lodging']}:{lodging}")
-        for lab, texts in _reason_lines(m, lang):
-            lines.append(f"     {lab}{colon}" + sep.join(texts))
-        for f in m["flags"]:
-            lines.append(f"     ⚠ {f['message_zh'] if lang == 'zh' else f.get('message_en') or f['message_zh']}")
-    return "\n".join(lines)
+    """The ranked list as text (see :func:`matcher.render.table.format_table`)."""
+    from matcher.render.table import format_table as render_table
+    return render_table(matches, by, titles, lang)
 
 
 @click.command("match")
@@ -104,7 +39,7 @@ def format_table(matches: list[dict[str, Any]], by: str, titles: dict[str, str],
 @top_k_option("How many matches to show (default: the settings' top_k).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of match objects.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the table.")
+              help="Language of the reasons in the text table (--json keeps the reason codes).")
 def command(seekers_path: Path | None, vacancies_path: Path | None, settings: str | None,
             reference_date: str | None, outcomes: Path | None, market_dir: Path | None, seeker_id: str | None,
             vacancy_id: str | None, top_k: int | None, as_json: bool, lang: str) -> None:

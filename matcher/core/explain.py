@@ -5,10 +5,13 @@ tests all read :meth:`Match.to_dict`. Its ``contributions`` (one entry per
 dimension plus ``priority``) add up to ``score`` — summed in their dict order
 they reproduce it exactly. ``components`` hold the raw per-dimension scores
 in [0, 1], or None where the dimension had no evidence for this pair (it was
-then left out of the weighted mean; ``evidence`` says which). Reasons are
-short Chinese phrases in three lists: what fits, what is missing, and what
-would fix it (a training course, a wage conversation of N yuan, one
-education level).
+then left out of the weighted mean; ``evidence`` says which). ``verdicts``
+say which dimensions fit and which are gaps (the one rule of
+:mod:`matcher.core.reasons`, shared with the nightly batch's ``reason``
+column) and ``reasons`` hold reason *records* — a code plus parameters, no
+sentences — in three lists: what fits, what is missing, and what would fix
+it. The codes are tabled in :mod:`matcher.core.reasons`; the faces render
+them in Chinese or English with :mod:`matcher.render.reasons`.
 
 Explanations are built only for the pairs returned to the caller.
 """
@@ -24,14 +27,8 @@ import pandas as pd
 from matcher.core.compare import EDU_STATUS, PRIORITY, Grid, GridScores, education_status, relation_scores
 from matcher.core.features import RELATIONS, Features, as_list
 from matcher.core.fairness import outside_window, vacancy_flags
+from matcher.core.reasons import pair_verdicts, place, thresholds
 from matcher.core.settings import DIMENSIONS, MatchSettings
-
-DIM_ZH = {"skills": "技能", "occupation": "经历/职业", "education": "学历", "wage": "薪资", "place": "地点",
-          "conditions": "工作条件", PRIORITY: "优先政策"}
-GROUP_ZH = {"4045": "4045人员", "zero_employment_family": "零就业家庭", "rural_migrant": "农民工",
-            "graduate": "高校毕业生", "disabled": "残疾人", "veteran": "退役军人"}
-REL_ZH = {"same": "同区县", "adjacent": "邻近区县", "city": "市内其他区县", "outside": "市外", "unknown": "地点未知"}
-
 
 def _level_names() -> tuple[str, ...]:
     try:
@@ -62,7 +59,8 @@ class Match:
     flags: list[dict[str, str]] = field(default_factory=list)
     priority_groups: list[str] = field(default_factory=list)
     fair_ranking: dict[str, bool] = field(default_factory=lambda: {"applied": False, "promoted": False})
-    reasons: dict[str, list[str]] = field(default_factory=lambda: {"fits": [], "gaps": [], "fixes": []})
+    verdicts: dict[str, Any] = field(default_factory=lambda: {"fit": [], "gap": [], "priority": False})
+    reasons: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {"fits": [], "gaps": [], "fixes": []})
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (keys as documented in :mod:`matcher.core`)."""
@@ -77,8 +75,9 @@ def _opt_float(x: float) -> float | None:
     return None if x is None or math.isnan(x) else float(x)
 
 
-def _yuan(x: float | None) -> str:
-    return "?" if x is None else f"{x:.0f}"
+def _yuan(x: float | None) -> int | None:
+    """Whole yuan (None when unknown)."""
+    return None if x is None or math.isnan(x) else int(round(float(x)))
 
 
 class Explainer:
@@ -87,6 +86,7 @@ class Explainer:
     def __init__(self, F: Features, st: MatchSettings, seekers: Any, vacancies: Any, normaliser: Any) -> None:
         self.F, self.st, self.seekers, self.vacancies, self.norm = F, st, seekers, vacancies, normaliser
         self.levels = _level_names()
+        self.fit_at, self.gap_at = thresholds(st)
         self._courses: dict[str, str | None] = {}
         self._vcols = {c: (vacancies[c].tolist() if c in vacancies.columns else [None] * F.n_vacancies)
                        for c in ("gender_requirement", "gender_requirement_raw", "age_min", "age_max", "expires_on")}
@@ -249,77 +249,91 @@ class Explainer:
                   matched_skills=matched, missing_skills=missing, education=edu, wage=wage, distance=dist,
                   lodging=_opt_bool(F.lodging[vi]), conditions=cond, flags=flags, priority_groups=groups,
                   fair_ranking=dict(fair or {"applied": False, "promoted": False}))
+        m.verdicts = pair_verdicts(components, evidence, contributions, st)
         m.reasons = self.reasons(m, si, vi)
         return m
 
-    def reasons(self, m: Match, si: int, vi: int) -> dict[str, list[str]]:
-        """Short Chinese phrases: what fits, what is missing, what would fix it."""
-        fits: list[str] = []
-        gaps: list[str] = []
-        fixes: list[str] = []
+    def reasons(self, m: Match, si: int, vi: int) -> dict[str, list[dict[str, Any]]]:
+        """Reason records (:mod:`matcher.core.reasons`): what fits, what is missing, what would fix it.
+
+        Every candidate record is collected here; :func:`matcher.core.reasons.place`
+        then keeps those the pair's verdicts allow.
+        """
+        fits: list[dict[str, Any]] = []
+        gaps: list[dict[str, Any]] = []
+        fixes: list[dict[str, Any]] = []
         L = self.levels
         req_matched = [x for x in m.matched_skills if x["kind"] != "preferred"]
         if req_matched:
-            fits.append("技能对口：" + "、".join(
-                x["required"] + ("" if x["required"] == x["matched_by"] else f"（{x['matched_by']}）")
-                for x in req_matched[:4]))
+            fits.append({"code": "skills_matched", "dim": "skills",
+                         "items": [{"skill": x["required"], "matched_by": x["matched_by"]} for x in req_matched[:4]]})
         pref = [x for x in m.matched_skills if x["kind"] == "preferred"]
         if pref:
-            fits.append("具备优先技能：" + "、".join(x["required"] for x in pref[:3]))
-        if m.missing_skills:
-            gaps.append("缺少：" + "、".join(x["skill"] for x in m.missing_skills[:5]))
-            for x in m.missing_skills[:3]:
-                fixes.append(f"参加培训：{x['course']}（补{x['skill']}）" if x["course"] else f"补充技能：{x['skill']}")
+            fits.append({"code": "skills_preferred", "dim": "skills", "skills": [x["required"] for x in pref[:3]]})
+        for x in m.missing_skills[:5]:
+            gaps.append({"code": "skill_missing", "dim": "skills", "skill": x["skill"], "course": x["course"]})
+        for x in m.missing_skills[:3]:
+            if not x["course"]:
+                fixes.append({"code": "skill_learn", "dim": "skills", "skill": x["skill"]})
         occ = m.components.get("occupation")
-        if occ is not None and occ >= 0.5:
+        if occ is not None and occ >= self.gap_at:
             t = self.best_title(si, vi)
-            fits.append(f"经历/意向相近：{t}" if t else "简介与技能描述和岗位相近")
+            fits.append({"code": "occupation_title", "dim": "occupation", "title": t} if t
+                        else {"code": "occupation_text", "dim": "occupation"})
         e = m.education
         if e["status"] == "none_required":
-            fits.append("无学历要求")
+            fits.append({"code": "education_none_required", "dim": "education"})
         elif e["status"] in ("meets", "over"):
-            fits.append(f"学历符合：要求{L[e['required']]}，本人{L[e['seeker']]}")
+            fits.append({"code": "education_meets", "dim": "education", "required": L[e["required"]],
+                         "have": L[e["seeker"]]})
         elif e["status"] == "one_short":
-            gaps.append(f"学历差一级：要求{L[e['required']]}，本人{L[e['seeker']]}")
-            fixes.append(f"提升一级学历（{L[e['seeker'] + 1]}）或请用人单位放宽学历要求")
+            gaps.append({"code": "education_one_short", "dim": "education", "required": L[e["required"]],
+                         "have": L[e["seeker"]]})
+            fixes.append({"code": "education_up", "dim": "education", "level": L[e["seeker"] + 1]})
         elif e["status"] == "far_short":
-            gaps.append(f"学历差{-e['gap']}级：要求{L[e['required']]}，本人{L[e['seeker']]}")
-        elif e["status"] == "unknown":
-            gaps.append(f"学历未登记（岗位要求{L[e['required']]}）")
-            fixes.append("补登学历信息")
+            gaps.append({"code": "education_far_short", "dim": "education", "required": L[e["required"]],
+                         "have": L[e["seeker"]], "levels": -int(e["gap"])})
+        elif e["status"] == "unknown" and e["required"] is not None:
+            gaps.append({"code": "education_unknown", "dim": "education", "required": L[e["required"]]})
+            fixes.append({"code": "education_record", "dim": "education"})
         w = m.wage
         if w["status"] == "meets":
-            fits.append(f"薪资{_yuan(self.F.woff[vi])}元/月，达到期望{_yuan(self.F.wexp[si])}元/月")
+            fits.append({"code": "wage_meets", "dim": "wage", "offered": _yuan(self.F.woff[vi]),
+                         "expected": _yuan(self.F.wexp[si])})
         elif w["status"] == "below":
-            n = -w["gap"]
-            gaps.append(f"薪资比期望低{n:.0f}元/月")
-            fixes.append(f"与求职者沟通薪资期望（相差{n:.0f}元/月）或与用人单位协商")
+            n = _yuan(-w["gap"])
+            if "wage" in m.verdicts["fit"]:
+                fits.append({"code": "wage_close", "dim": "wage", "gap_yuan": n})
+            else:
+                gaps.append({"code": "wage_below", "dim": "wage", "gap_yuan": n})
+                fixes.append({"code": "wage_talk", "dim": "wage", "gap_yuan": n})
         elif w["status"] == "negotiable":
-            gaps.append("薪资面议，需确认")
+            gaps.append({"code": "wage_negotiable", "dim": "wage"})
         if w["below_minimum"]:
-            gaps.append(f"薪资低于当地最低工资{self.st.minimum_wage:.0f}元/月")
-        vd = self.F.district_names[self.F.dist_v[vi]] if self.F.dist_v[vi] >= 0 else "?"
+            gaps.append({"code": "wage_below_minimum", "minimum": _yuan(self.st.minimum_wage)})
+        vd = self.F.district_names[self.F.dist_v[vi]] if self.F.dist_v[vi] >= 0 else None
         if m.distance in ("same", "adjacent"):
-            fits.append(f"{REL_ZH[m.distance]}（{vd}）")
+            fits.append({"code": f"place_{m.distance}", "dim": "place", "district": vd})
         elif m.distance in ("city", "outside"):
-            gaps.append(f"距离较远：岗位在{vd}（{REL_ZH[m.distance]}）")
+            gaps.append({"code": "place_far", "dim": "place", "district": vd, "relation": m.distance})
             if not m.lodging:
-                fixes.append("询问用人单位能否提供住宿，或推荐意向区县内的岗位")
+                fixes.append({"code": "lodging_ask", "dim": "place"})
         if m.lodging:
-            fits.append("提供包吃住")
+            fits.append({"code": "lodging", "dim": "place"})
         c = m.conditions
         if c["shift_status"] == "accepted":
-            fits.append("接受倒班")
+            fits.append({"code": "shift_accepted", "dim": "conditions"})
         elif c["shift_status"] == "conflict":
-            gaps.append("岗位需倒班，本人不接受倒班")
-            fixes.append("与求职者沟通倒班安排")
+            gaps.append({"code": "shift_conflict", "dim": "conditions"})
+            fixes.append({"code": "shift_talk", "dim": "conditions"})
         if c["social_insurance"] is True:
-            fits.append("缴纳五险")
+            fits.append({"code": "insurance", "dim": "conditions"})
         elif c["social_insurance"] is False:
-            gaps.append("不缴纳五险")
+            gaps.append({"code": "no_insurance", "dim": "conditions"})
         if m.contributions.get(PRIORITY, 0) > 0:
-            names = "、".join(GROUP_ZH.get(g, g) for g in m.priority_groups if g in self.st.priority.groups)
-            fits.append(f"公益性岗位优先安置（{names}）：+{m.contributions[PRIORITY]:.2f}")
+            fits.append({"code": "priority_boost", "dim": PRIORITY,
+                         "groups": [g for g in m.priority_groups if g in self.st.priority.groups],
+                         "boost": round(float(m.contributions[PRIORITY]), 4)})
         if m.fair_ranking.get("promoted"):
-            fits.append("按重点群体最低比例规则提前")
-        return {"fits": fits, "gaps": gaps, "fixes": fixes}
+            fits.append({"code": "fair_promoted", "dim": PRIORITY})
+        return place({"fits": fits, "gaps": gaps, "fixes": fixes}, m.verdicts)

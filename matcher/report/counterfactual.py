@@ -23,6 +23,10 @@ Training (:func:`training_suggestions`, :func:`evaluate_training`)
     are re-estimated on the refit population, so ``good_before`` can differ
     slightly from the city-wide list).
 
+    The same rows drive the seeker page's training box, the match list's
+    ``course`` fixes (:func:`course_fixes`) and the report's training
+    section: one counterfactual, one rule.
+
 Wages (:func:`post_wage_targets`, :func:`seeker_wage_targets`)
     The offered wage (top of range) of a post, or the expected wage (bottom
     of range) of a seeker, is changed and the pairs are re-scored; a bisection
@@ -105,7 +109,8 @@ def evaluate_training(matcher, seeker_ids: Iterable[str], courses: Iterable[str]
     """Every scored (seeker, candidate skill) pair: good matches before and after adding the skill.
 
     Columns: seeker_id, skill_id, skill (Chinese name), course, good_before,
-    good_after, gain, new_vacancy_ids (list, up to 5). Seekers with no
+    good_after, gain, new_vacancy_ids (list, up to 5), lifted (dict: every
+    post that becomes a good match → its score with the skill). Seekers with no
     reachable post or no candidate skill have no rows. See the module
     docstring for the method. Raises :class:`UnknownIdError` for an unknown
     seeker id and :class:`MatcherError` when ``courses`` names no known course.
@@ -115,7 +120,8 @@ def evaluate_training(matcher, seeker_ids: Iterable[str], courses: Iterable[str]
     lex, kids = _lexicon_courses(courses)
     names = [lex.name_zh[k] for k in kids]
     pos = _positions(seeker_ids, {s: i for i, s in enumerate(F.seeker_ids.tolist())}, "seeker")
-    cols = ["seeker_id", "skill_id", "skill", "course", "good_before", "good_after", "gain", "new_vacancy_ids"]
+    cols = ["seeker_id", "skill_id", "skill", "course", "good_before", "good_after", "gain", "new_vacancy_ids",
+            "lifted"]
     open_idx = np.flatnonzero(open_vacancies(matcher))
     if len(pos) == 0 or len(open_idx) == 0 or not kids:
         return pd.DataFrame(columns=cols)
@@ -165,8 +171,10 @@ def evaluate_training(matcher, seeker_ids: Iterable[str], courses: Iterable[str]
             sid = str(F.seeker_ids[s])
             for j, k in enumerate(cand, start=1):
                 after = int(good[j].sum())
-                new = vid_union[col[good[j] & ~good[0]]][:5].tolist()
-                rows.append((sid, kids[k], names[k], lex.course[kids[k]], before, after, after - before, new))
+                up = good[j] & ~good[0]
+                lifted = dict(zip(vid_union[col[up]].tolist(), np.round(scores[j][up].astype(float), 4).tolist()))
+                rows.append((sid, kids[k], names[k], lex.course[kids[k]], before, after, after - before,
+                             list(lifted)[:5], lifted))
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -180,7 +188,7 @@ def training_suggestions(matcher, seeker_ids: Iterable[str], courses: Iterable[s
     names (e.g. ``["焊工", "电工"]``), None = every course in the lexicon.
     Returns one row per suggestion, best first per seeker, only skills with a
     positive gain: seeker_id, rank, skill_id, skill, course, good_before,
-    good_after, gain, new_vacancy_ids. Ties go to the more specific skill
+    good_after, gain, new_vacancy_ids, lifted. Ties go to the more specific skill
     (fewer reachable links), then lexicon order. Pass ``evaluated`` (from
     :func:`evaluate_training`) to reuse a computation.
     """
@@ -189,7 +197,7 @@ def training_suggestions(matcher, seeker_ids: Iterable[str], courses: Iterable[s
     ev = ev[ev["gain"] > 0].copy()
     if ev.empty:
         return pd.DataFrame(columns=["seeker_id", "rank", "skill_id", "skill", "course", "good_before",
-                                     "good_after", "gain", "new_vacancy_ids"])
+                                     "good_after", "gain", "new_vacancy_ids", "lifted"])
     ev["_order"] = np.arange(len(ev))
     ev = ev.sort_values(["seeker_id", "gain", "_order"], ascending=[True, False, True])
     # one suggestion per course per seeker: two skills of the same course are one training
@@ -197,7 +205,39 @@ def training_suggestions(matcher, seeker_ids: Iterable[str], courses: Iterable[s
     ev["rank"] = ev.groupby("seeker_id").cumcount() + 1
     ev = ev[ev["rank"] <= top]
     return ev[["seeker_id", "rank", "skill_id", "skill", "course", "good_before", "good_after", "gain",
-               "new_vacancy_ids"]].reset_index(drop=True)
+               "new_vacancy_ids", "lifted"]].reset_index(drop=True)
+
+
+def course_fixes(matches: list[dict], suggestions: Iterable[dict], threshold: float = DEFAULT_THRESHOLD
+                 ) -> list[dict]:
+    """The match list with the training counterfactual's course suggestions added as ``course`` fixes.
+
+    ``matches`` are ``Match.to_dict()`` records of one seeker;
+    ``suggestions`` that seeker's rows of :func:`training_suggestions` as
+    dicts (they need ``skill``, ``course`` and ``lifted``). A match gets
+    ``{"code": "course", "skill", "course", "score_after"}`` in its
+    ``reasons["fixes"]`` exactly when a suggested course makes that post a
+    good match (it is in the course's ``lifted`` posts) and the match is not
+    good already — the same rule and the same computation as the suggestion
+    list, so the two cannot disagree: every course a match suggests is in the
+    suggestion list, and every suggested course appears on each listed post it
+    turns into a good match. The core never suggests a course itself (a
+    missing skill's course is only a parameter of its ``skill_missing``
+    record). Returns new dicts; the inputs are not changed.
+    """
+    rows = list(suggestions)
+    out = []
+    for m in matches:
+        vid = str(m.get("vacancy_id"))
+        add = [{"code": "course", "skill": r["skill"], "course": r["course"],
+                "score_after": float((r.get("lifted") or {})[vid])}
+               for r in rows if vid in (r.get("lifted") or {}) and float(m.get("score", 0.0)) < threshold]
+        if add:
+            reasons = dict(m.get("reasons") or {})
+            reasons["fixes"] = list(reasons.get("fixes") or []) + add
+            m = {**m, "reasons": reasons}
+        out.append(m)
+    return out
 
 
 def course_impact(matcher, evaluated: pd.DataFrame) -> pd.DataFrame:
@@ -361,5 +401,5 @@ def seeker_wage_targets(matcher, seeker_ids: Iterable[str], threshold: float = D
                          "below_minimum_wage": result < st.minimum_wage}, columns=cols)
 
 
-__all__ = ["evaluate_training", "training_suggestions", "course_impact", "post_wage_targets",
+__all__ = ["evaluate_training", "training_suggestions", "course_fixes", "course_impact", "post_wage_targets",
            "seeker_wage_targets"]

@@ -23,7 +23,13 @@ def _match(**over) -> dict:
          "wage": {"offered_min": 3000.0, "offered_max": 4500.0, "expected_min": 5000.0, "expected_max": None,
                   "gap": -500.0, "status": "below", "below_minimum": False},
          "distance": "adjacent", "flags": [{"code": "x", "message_zh": "限男性", "message_en": "Men only"}],
-         "reasons": {"fits": ["<script>alert(1)</script>"], "gaps": [], "fixes": ["参加培训：焊工"]}}
+         "reasons": {"fits": [{"code": "skills_matched", "dim": "skills",
+                               "items": [{"skill": "<script>alert(1)</script>", "matched_by": "电焊"}]},
+                              {"code": "place_adjacent", "dim": "place", "district": "西区"}],
+                     "gaps": [{"code": "wage_below", "dim": "wage", "gap_yuan": 500},
+                              {"code": "education_one_short", "dim": "education", "required": "高中/中专/技校/职高",
+                               "have": "初中"}],
+                     "fixes": [{"code": "course", "skill": "氩弧焊", "course": "焊工", "score_after": 0.81}]}}
     d.update(over)
     return d
 
@@ -67,3 +73,49 @@ def test_block_in_both_languages_escapes_data(app, client):
         html = render_template_string(BLOCK, match=_match())
     assert "500 yuan below the expectation" in html and "(fit 90%)" in html and "Men only" in html
     assert "course: 焊工" in html
+
+
+def test_reasons_render_in_the_request_language(app):
+    with app.test_request_context("/"):
+        zh = match_view(_match())
+    assert zh["fits"][1] == "邻近区县（西区）"
+    assert zh["gaps"] == ["薪资比期望低500元/月", "学历差一级：要求高中/中专/技校/职高，本人初中"]
+    assert zh["fixes"] == ["参加培训：焊工（补氩弧焊），本岗位得分可达0.81"]
+    with app.test_request_context("/"):
+        from flask import session
+        session["lang"] = "en"
+        en = match_view(_match())
+    assert en["fits"][1] == "Neighbouring district (Xi District)"
+    assert en["gaps"] == ["Pay 500 yuan/month below the expectation",
+                          "Education one level short: senior secondary (high school / vocational) required, "
+                          "has junior middle school"]
+    assert en["fixes"] == ["Take the 焊工 course (for 氩弧焊): this post would score 0.81"]
+
+
+def test_english_seeker_page_shows_no_chinese_reason_text(admin_client):
+    """The live page in English: every reason line is English apart from data items (skills, titles, courses)."""
+    import re
+    admin_client.post("/lang", data={"lang": "en", "next": "/"})
+    html = admin_client.get("/seekers/S0000").data.decode()
+    blocks = re.findall(r'<div class="reasons">(.*?)</div>\s*<dl', html, flags=re.S)
+    assert blocks
+    lines = [re.sub(r"<[^>]+>", "", li) for b in blocks for li in re.findall(r"<li>(.*?)</li>", b, flags=re.S)]
+    assert lines
+    for line in lines:
+        assert not re.search(r"[：；，（）]", line), line          # no Chinese punctuation from templates
+        assert re.search(r"[A-Za-z]", line), line                # every line carries English words
+
+
+def test_batch_reason_line_follows_the_language(app):
+    from webui.matchview import batch_reason
+    with app.test_request_context("/"):
+        assert batch_reason("优势：技能；不足：薪资", "en") == "Fits: skills; gaps: wage"
+        assert batch_reason("优势：技能；不足：薪资", "zh") == "优势：技能；不足：薪资"
+        assert batch_reason("某种旧格式", "en") == "某种旧格式" and batch_reason(None, "en") == ""
+        html = render_template_string(BLOCK, match=_match(stale_pair=True, batch_reason="不足：地点"))
+        assert "不足：地点" in html
+    with app.test_request_context("/"):
+        from flask import session
+        session["lang"] = "en"
+        html = render_template_string(BLOCK, match=_match(stale_pair=True, batch_reason="不足：地点"))
+        assert "Gaps: location" in html and "不足" not in html

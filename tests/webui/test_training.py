@@ -101,3 +101,29 @@ def test_cache_is_keyed_by_fit_generation(monkeypatch):
     assert training.compute_suggestions(object(), "gen-1", "S1") == []
     assert training.cached_suggestions("gen-1", "S1") == []
     assert training.cached_suggestions("gen-2", "S1") is None
+
+
+def _page_posts(html: str) -> list[tuple[str, float, str]]:
+    """(vacancy id, score, block html) of each post in the seeker page's match list."""
+    import re
+    blocks = re.findall(r'<li class="match" data-vacancy="([^"]+)">(.*?)</li>\s*(?=<li class="match"|</ol>)', html,
+                        flags=re.S)
+    return [(vid, float(re.search(r'<span class="score">([0-9.]+)</span>', b).group(1)), b) for vid, b in blocks]
+
+
+def test_list_shows_exactly_the_box_courses_on_the_posts_they_lift(admin_client, monkeypatch):
+    posts = _page_posts(admin_client.get("/seekers/S0000").data.decode())
+    assert posts and not any("参加培训：" in b for _v, _s, b in posts)   # before the box: no course advice
+    low = [vid for vid, score, _b in posts if score < training.GOOD_SCORE]
+    assert low, "the test market needs a listed post below the good cut"
+    target, other = low[0], [vid for vid, _s, _b in posts if vid != low[0]]
+    monkeypatch.setattr(cf, "training_suggestions", lambda *a, **k: pd.DataFrame([{
+        "seeker_id": "S0000", "rank": 1, "skill_id": "w", "skill": "电焊", "course": "焊工", "good_before": 1,
+        "good_after": 2, "gain": 1, "new_vacancy_ids": [target, "V9999"], "lifted": {target: 0.8, "V9999": 0.75}}]))
+    admin_client.post("/seekers/S0000/training")
+    after = {vid: b for vid, _s, b in _page_posts(admin_client.get("/seekers/S0000").data.decode())}
+    assert "参加培训：焊工（补电焊），本岗位得分可达0.80" in after[target]
+    assert not any("参加培训：" in after[vid] for vid in other if vid in after)
+    admin_client.post("/lang", data={"lang": "en", "next": "/"})
+    en = {vid: b for vid, _s, b in _page_posts(admin_client.get("/seekers/S0000").data.decode())}
+    assert "Take the 焊工 course (for 电焊): this post would score 0.80" in en[target]

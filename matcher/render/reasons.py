@@ -1,0 +1,275 @@
+"""Reason records as text, in Chinese (``zh``) or English (``en``).
+
+The core returns reason *records* (a code plus parameters, tabled in
+:mod:`matcher.core.reasons`); every face — ``matcher match``, the web pages,
+the nightly batch's ``reason`` column and the report — renders them here,
+so the same record reads the same everywhere. Item names from the data
+(skills, titles, courses) are shown as the data wrote them; vocabulary
+values (dimensions, priority groups, education levels, districts, distance
+relations) are translated by :func:`labels`.
+
+::
+
+    render_reason({"code": "wage_below", "dim": "wage", "gap_yuan": 520}, "en")
+    # 'Pay 520 yuan/month below the expectation'
+    render_reasons(match["reasons"], "zh")      # {"fits": [str], "gaps": [str], "fixes": [str]}
+    render_summary(match["verdicts"], "zh")     # '优势：技能、学历；不足：薪资'  (the batch column)
+
+An unknown code renders as the code and its parameters (never an error),
+so an older renderer still shows a newer record.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Callable, Mapping
+
+LANGS = ("zh", "en")
+
+
+@lru_cache(maxsize=None)
+def labels(lang: str) -> dict[str, dict[str, str]]:
+    """Vocabulary labels in ``lang``: ``dims``, ``groups``, ``levels``, ``districts``, ``relations``.
+
+    The one place the renderer reads vocabulary tables (education levels and
+    districts from :mod:`matcher.normalise`), so they can be pointed at a
+    shared vocabulary module without touching the templates below.
+    """
+    from matcher.normalise.districts import DISTRICTS, DISTRICTS_EN
+    from matcher.normalise.education import LEVELS, LEVELS_EN
+
+    _check(lang)
+    if lang == "zh":
+        return {
+            "dims": {"skills": "技能", "occupation": "经历/职业", "education": "学历", "wage": "薪资",
+                     "place": "地点", "conditions": "工作条件", "priority": "优先政策"},
+            "groups": {"4045": "4045人员", "zero_employment_family": "零就业家庭", "rural_migrant": "农民工",
+                       "graduate": "高校毕业生", "disabled": "残疾人", "veteran": "退役军人"},
+            "levels": {x: x for x in LEVELS},
+            "districts": {x: x for x in DISTRICTS},
+            "relations": {"same": "同区县", "adjacent": "邻近区县", "city": "市内其他区县", "outside": "市外",
+                          "unknown": "地点未知"},
+        }
+    return {
+        "dims": {"skills": "skills", "occupation": "experience/occupation", "education": "education",
+                 "wage": "wage", "place": "location", "conditions": "working conditions",
+                 "priority": "priority policy"},
+        "groups": {"4045": "4045 person", "zero_employment_family": "zero-employment family",
+                   "rural_migrant": "rural migrant worker", "graduate": "college graduate",
+                   "disabled": "disabled person", "veteran": "veteran"},
+        "levels": dict(zip(LEVELS, LEVELS_EN)),
+        "districts": dict(DISTRICTS_EN),
+        "relations": {"same": "same district", "adjacent": "neighbouring district",
+                      "city": "elsewhere in the city", "outside": "outside the city", "unknown": "location unknown"},
+    }
+
+
+def _check(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+
+
+def _n(x: Any) -> str:
+    """A whole number of yuan, ``?`` when unknown."""
+    if x is None:
+        return "?"
+    try:
+        return f"{float(x):.0f}"
+    except (TypeError, ValueError):
+        return str(x)
+
+
+def _f2(x: Any) -> str:
+    try:
+        return f"{float(x):.2f}"
+    except (TypeError, ValueError):
+        return "?"
+
+
+def _lab(table: str, value: Any, lang: str) -> str:
+    if value is None:
+        return "?"
+    return labels(lang)[table].get(str(value), str(value))
+
+
+Template = Callable[[Mapping[str, Any], str], str]
+
+# --------------------------------------------------------------- Chinese
+_ZH: dict[str, Template] = {
+    "skills_matched": lambda r, L: "技能对口：" + "、".join(
+        str(x.get("skill")) + ("" if not x.get("matched_by") or x.get("matched_by") == x.get("skill")
+                               else f"（{x['matched_by']}）") for x in r.get("items") or []),
+    "skills_preferred": lambda r, L: "具备优先技能：" + "、".join(map(str, r.get("skills") or [])),
+    "occupation_title": lambda r, L: f"经历/意向相近：{r.get('title')}",
+    "occupation_text": lambda r, L: "简介与技能描述和岗位相近",
+    "education_none_required": lambda r, L: "无学历要求",
+    "education_meets": lambda r, L: f"学历符合：要求{_lab('levels', r.get('required'), L)}，"
+                                    f"本人{_lab('levels', r.get('have'), L)}",
+    "wage_meets": lambda r, L: f"薪资{_n(r.get('offered'))}元/月，达到期望{_n(r.get('expected'))}元/月",
+    "wage_close": lambda r, L: f"薪资接近期望（低{_n(r.get('gap_yuan'))}元/月）",
+    "place_same": lambda r, L: f"同区县（{_lab('districts', r.get('district'), L)}）",
+    "place_adjacent": lambda r, L: f"邻近区县（{_lab('districts', r.get('district'), L)}）",
+    "lodging": lambda r, L: "提供包吃住",
+    "shift_accepted": lambda r, L: "接受倒班",
+    "insurance": lambda r, L: "缴纳五险",
+    "priority_boost": lambda r, L: "公益性岗位优先安置（" + "、".join(
+        _lab("groups", g, L) for g in r.get("groups") or []) + f"）：+{_f2(r.get('boost'))}",
+    "fair_promoted": lambda r, L: "按重点群体最低比例规则提前",
+    "dim_fit": lambda r, L: f"{_lab('dims', r.get('dim'), L)}相符",
+    "skill_missing": lambda r, L: f"缺少：{r.get('skill')}" + (f"（培训课程：{r['course']}）" if r.get("course") else ""),
+    "education_one_short": lambda r, L: f"学历差一级：要求{_lab('levels', r.get('required'), L)}，"
+                                        f"本人{_lab('levels', r.get('have'), L)}",
+    "education_far_short": lambda r, L: f"学历差{r.get('levels')}级：要求{_lab('levels', r.get('required'), L)}，"
+                                        f"本人{_lab('levels', r.get('have'), L)}",
+    "education_unknown": lambda r, L: f"学历未登记（岗位要求{_lab('levels', r.get('required'), L)}）",
+    "wage_below": lambda r, L: f"薪资比期望低{_n(r.get('gap_yuan'))}元/月",
+    "wage_negotiable": lambda r, L: "薪资面议，需确认",
+    "wage_below_minimum": lambda r, L: f"薪资低于当地最低工资{_n(r.get('minimum'))}元/月",
+    "place_far": lambda r, L: f"距离较远：岗位在{_lab('districts', r.get('district'), L)}"
+                              f"（{_lab('relations', r.get('relation'), L)}）",
+    "shift_conflict": lambda r, L: "岗位需倒班，本人不接受倒班",
+    "no_insurance": lambda r, L: "不缴纳五险",
+    "dim_gap": lambda r, L: f"{_lab('dims', r.get('dim'), L)}差距较大",
+    "skill_learn": lambda r, L: f"补充技能：{r.get('skill')}",
+    "education_up": lambda r, L: f"提升一级学历（{_lab('levels', r.get('level'), L)}）或请用人单位放宽学历要求",
+    "education_record": lambda r, L: "补登学历信息",
+    "wage_talk": lambda r, L: f"与求职者沟通薪资期望（相差{_n(r.get('gap_yuan'))}元/月）或与用人单位协商",
+    "lodging_ask": lambda r, L: "询问用人单位能否提供住宿，或推荐意向区县内的岗位",
+    "shift_talk": lambda r, L: "与求职者沟通倒班安排",
+    "course": lambda r, L: f"参加培训：{r.get('course')}（补{r.get('skill')}），本岗位得分可达{_f2(r.get('score_after'))}",
+}
+
+# --------------------------------------------------------------- English
+_EN: dict[str, Template] = {
+    "skills_matched": lambda r, L: "Skills covered: " + ", ".join(
+        str(x.get("skill")) + ("" if not x.get("matched_by") or x.get("matched_by") == x.get("skill")
+                               else f" (by {x['matched_by']})") for x in r.get("items") or []),
+    "skills_preferred": lambda r, L: "Has preferred skills: " + ", ".join(map(str, r.get("skills") or [])),
+    "occupation_title": lambda r, L: f"Related experience or wished-for job: {r.get('title')}",
+    "occupation_text": lambda r, L: "Profile and skills read close to the post",
+    "education_none_required": lambda r, L: "No education requirement",
+    "education_meets": lambda r, L: f"Education meets the requirement: {_lab('levels', r.get('required'), L)} "
+                                    f"required, has {_lab('levels', r.get('have'), L)}",
+    "wage_meets": lambda r, L: f"Pays {_n(r.get('offered'))} yuan/month, meeting the expected "
+                               f"{_n(r.get('expected'))} yuan/month",
+    "wage_close": lambda r, L: f"Pay close to the expectation ({_n(r.get('gap_yuan'))} yuan/month below)",
+    "place_same": lambda r, L: f"Same district ({_lab('districts', r.get('district'), L)})",
+    "place_adjacent": lambda r, L: f"Neighbouring district ({_lab('districts', r.get('district'), L)})",
+    "lodging": lambda r, L: "Board and lodging provided",
+    "shift_accepted": lambda r, L: "Accepts shift work",
+    "insurance": lambda r, L: "Social insurance paid",
+    "priority_boost": lambda r, L: "Public-welfare post, priority placement (" + ", ".join(
+        _lab("groups", g, L) for g in r.get("groups") or []) + f"): +{_f2(r.get('boost'))}",
+    "fair_promoted": lambda r, L: "Moved up by the minimum-share rule for priority groups",
+    "dim_fit": lambda r, L: f"Good fit on {_lab('dims', r.get('dim'), L)}",
+    "skill_missing": lambda r, L: f"Missing skill: {r.get('skill')}" + (
+        f" (course: {r['course']})" if r.get("course") else ""),
+    "education_one_short": lambda r, L: f"Education one level short: {_lab('levels', r.get('required'), L)} "
+                                        f"required, has {_lab('levels', r.get('have'), L)}",
+    "education_far_short": lambda r, L: f"Education {r.get('levels')} levels short: "
+                                        f"{_lab('levels', r.get('required'), L)} required, "
+                                        f"has {_lab('levels', r.get('have'), L)}",
+    "education_unknown": lambda r, L: f"Education not recorded ({_lab('levels', r.get('required'), L)} required)",
+    "wage_below": lambda r, L: f"Pay {_n(r.get('gap_yuan'))} yuan/month below the expectation",
+    "wage_negotiable": lambda r, L: "Pay negotiable, to be confirmed",
+    "wage_below_minimum": lambda r, L: f"Pay below the local minimum wage of {_n(r.get('minimum'))} yuan/month",
+    "place_far": lambda r, L: f"Far away: the post is in {_lab('districts', r.get('district'), L)} "
+                              f"({_lab('relations', r.get('relation'), L)})",
+    "shift_conflict": lambda r, L: "The post has shifts and the seeker does not accept shift work",
+    "no_insurance": lambda r, L: "No social insurance",
+    "dim_gap": lambda r, L: f"Weak match on {_lab('dims', r.get('dim'), L)}",
+    "skill_learn": lambda r, L: f"Learn the skill: {r.get('skill')}",
+    "education_up": lambda r, L: f"Gain one education level ({_lab('levels', r.get('level'), L)}) "
+                                 "or ask the employer to relax the requirement",
+    "education_record": lambda r, L: "Record the seeker's education",
+    "wage_talk": lambda r, L: f"Talk with the seeker about the expected pay ({_n(r.get('gap_yuan'))} yuan/month apart) "
+                              "or negotiate with the employer",
+    "lodging_ask": lambda r, L: "Ask the employer about lodging, or suggest posts in the preferred districts",
+    "shift_talk": lambda r, L: "Talk with the seeker about the shift arrangements",
+    "course": lambda r, L: f"Take the {r.get('course')} course (for {r.get('skill')}): this post would score "
+                           f"{_f2(r.get('score_after'))}",
+}
+
+TEMPLATES: dict[str, dict[str, Template]] = {"zh": _ZH, "en": _EN}
+
+
+def render_reason(rec: Mapping[str, Any] | str, lang: str = "zh") -> str:
+    """One reason record as a sentence in ``lang`` (``zh`` or ``en``).
+
+    A plain string (an already rendered reason) is returned unchanged.
+    """
+    _check(lang)
+    if isinstance(rec, str):
+        return rec
+    code = str(rec.get("code", ""))
+    tpl = TEMPLATES[lang].get(code)
+    if tpl is None:
+        params = ", ".join(f"{k}={v}" for k, v in rec.items() if k not in ("code", "dim"))
+        return f"{code} ({params})" if params else code
+    return tpl(rec, lang)
+
+
+def render_reasons(reasons: Mapping[str, Any] | None, lang: str = "zh") -> dict[str, list[str]]:
+    """``{"fits": [str], "gaps": [str], "fixes": [str]}`` from a match's ``reasons`` records."""
+    reasons = reasons or {}
+    return {key: [render_reason(r, lang) for r in reasons.get(key) or []] for key in ("fits", "gaps", "fixes")}
+
+
+def render_summary(verdicts: Mapping[str, Any] | None, lang: str = "zh") -> str:
+    """The one-line summary of a pair's verdicts — the nightly batch's ``reason`` column.
+
+    ``优势：技能、学历；不足：薪资；优先政策加分`` /
+    ``Fits: skills, education; gaps: wage; priority boost``.
+    """
+    _check(lang)
+    v = verdicts or {}
+    dims = labels(lang)["dims"]
+    fit = [dims.get(d, d) for d in v.get("fit") or []]
+    gap = [dims.get(d, d) for d in v.get("gap") or []]
+    parts = []
+    if lang == "zh":
+        if fit:
+            parts.append("优势：" + "、".join(fit))
+        if gap:
+            parts.append("不足：" + "、".join(gap))
+        if v.get("priority"):
+            parts.append("优先政策加分")
+        return "；".join(parts)
+    if fit:
+        parts.append("fits: " + ", ".join(fit))
+    if gap:
+        parts.append("gaps: " + ", ".join(gap))
+    if v.get("priority"):
+        parts.append("priority boost")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def parse_summary(text: str, lang: str = "zh") -> dict[str, Any] | None:
+    """The verdicts back from a :func:`render_summary` line (e.g. a batch file's ``reason``), or None.
+
+    Lets a face show a stored batch line in another language. Returns None
+    when ``text`` is not a summary line of ``lang``.
+    """
+    _check(lang)
+    by_label = {v: k for k, v in labels(lang)["dims"].items()}
+    zh = lang == "zh"
+    out: dict[str, Any] = {"fit": [], "gap": [], "priority": False}
+    text = (text or "").strip()
+    if not text:
+        return out
+    heads = {"优势": "fit", "不足": "gap"} if zh else {"fits": "fit", "gaps": "gap"}
+    boost = "优先政策加分" if zh else "priority boost"
+    for part in text.split("；" if zh else "; "):
+        if part.lower() == boost:
+            out["priority"] = True
+            continue
+        head, _sep, rest = part.partition("：" if zh else ": ")
+        key = heads.get(head.lower())
+        dims = [by_label.get(x) for x in rest.split("、" if zh else ", ")] if rest else [None]
+        if key is None or None in dims:
+            return None
+        out[key] = dims
+    return out if render_summary(out, lang) == text else None
+
+
+__all__ = ["LANGS", "labels", "render_reason", "render_reasons", "render_summary", "parse_summary", "TEMPLATES"]

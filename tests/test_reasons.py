@@ -92,8 +92,7 @@ def test_chinese_has_no_latin_template_words(code):
 def test_vocabulary_is_translated_and_parameters_show():
     en = render_reason({"code": "education_one_short", "dim": "education", "required": "大专",
                         "have": "高中/中专/技校/职高"}, "en")
-    assert en == ("Education one level short: college (dazhuan) required, has senior secondary "
-                  "(high school / vocational)")
+    assert en == "Education one level short: junior college required, has senior high / technical secondary"
     assert render_reason({"code": "wage_below", "dim": "wage", "gap_yuan": 520}, "en") == \
         "Pay 520 yuan/month below the expectation"
     assert render_reason({"code": "wage_below", "dim": "wage", "gap_yuan": 520}, "zh") == "薪资比期望低520元/月"

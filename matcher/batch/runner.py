@@ -248,7 +248,8 @@ def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, fold
                         d, np.zeros(keys.size, bool if part == "evidence" else np.float64))
                     dest[a:b] = arr
             st.update(b - a)
-        details["reason"] = reason_texts(details["components"], details["evidence"], details["contributions"])
+        details["reason"] = reason_texts(details["components"], details["evidence"], details["contributions"],
+                                         lang="zh", settings=settings)
 
     def pick(sel_keys: np.ndarray) -> dict[str, Any]:
         ix = np.searchsorted(keys, sel_keys)

@@ -43,11 +43,12 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from threadpoolctl import threadpool_limits
 
+from matcher import vocab
 from matcher.core.settings import MatchSettings
+from matcher.normalise.lists import split_list
 from matcher.errors import InputFileError
 
-RELATIONS: tuple[str, ...] = ("same", "adjacent", "city", "outside", "unknown")
-_SPLIT = re.compile(r"[;；、|\n]+")
+RELATIONS: tuple[str, ...] = vocab.RELATIONS
 _CODE_RE = re.compile(r"^\d-\d{2}-\d{2}-\d{2}$")
 #: certificate level words, most specific first -> ordinal (1 初级 .. 5 高级技师)
 _CERT_LEVELS: tuple[tuple[str, int], ...] = (
@@ -155,12 +156,13 @@ def fold(text: str) -> str:
 
 
 def as_list(cell: object) -> list[str]:
-    """A list cell as a list of non-empty strings (lists, tuples, arrays or ``;``-separated text)."""
+    """A list cell as a list of non-empty strings (lists, tuples, arrays, or text split by the one
+    list rule, :func:`matcher.normalise.lists.split_list`)."""
     if cell is None:
         return []
     if isinstance(cell, str):
-        items: Iterable[object] = _SPLIT.split(cell)
-    elif isinstance(cell, (list, tuple, np.ndarray, pd.Series)):
+        return split_list(cell)
+    if isinstance(cell, (list, tuple, np.ndarray, pd.Series)):
         items = cell
     else:
         try:
@@ -183,7 +185,7 @@ def as_experience(cell: object) -> list[tuple[str, float | None]]:
     """``experience`` as (title, years) pairs; accepts tuples or ``title:years`` strings."""
     out: list[tuple[str, float | None]] = []
     if isinstance(cell, str):
-        cell = _SPLIT.split(cell)
+        cell = split_list(cell)
     if cell is None or not isinstance(cell, (list, tuple, np.ndarray, pd.Series)):
         return out
     for item in cell:

@@ -25,15 +25,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from matcher import vocab
 from matcher.errors import SettingsError
 
 #: The scored dimensions, in the fixed order used for contributions.
 DIMENSIONS: tuple[str, ...] = ("skills", "occupation", "education", "wage", "place", "conditions")
 
 #: Canonical priority-group codes (see matcher.schema).
-PRIORITY_GROUPS: tuple[str, ...] = (
-    "4045", "zero_employment_family", "rural_migrant", "graduate", "disabled", "veteran",
-)
+PRIORITY_GROUPS: tuple[str, ...] = vocab.PRIORITY_GROUPS
 
 
 @dataclass

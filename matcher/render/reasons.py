@@ -30,36 +30,27 @@ LANGS = ("zh", "en")
 def labels(lang: str) -> dict[str, dict[str, str]]:
     """Vocabulary labels in ``lang``: ``dims``, ``groups``, ``levels``, ``districts``, ``relations``.
 
-    The one place the renderer reads vocabulary tables (education levels and
-    districts from :mod:`matcher.normalise`), so they can be pointed at a
-    shared vocabulary module without touching the templates below.
+    All come from :mod:`matcher.vocab` (the one vocabulary); English labels
+    other than place names start in lower case because reasons use them
+    mid-sentence.
     """
-    from matcher.normalise.districts import DISTRICTS, DISTRICTS_EN
-    from matcher.normalise.education import LEVELS, LEVELS_EN
+    from matcher import vocab
 
     _check(lang)
-    if lang == "zh":
-        return {
-            "dims": {"skills": "技能", "occupation": "经历/职业", "education": "学历", "wage": "薪资",
-                     "place": "地点", "conditions": "工作条件", "priority": "优先政策"},
-            "groups": {"4045": "4045人员", "zero_employment_family": "零就业家庭", "rural_migrant": "农民工",
-                       "graduate": "高校毕业生", "disabled": "残疾人", "veteran": "退役军人"},
-            "levels": {x: x for x in LEVELS},
-            "districts": {x: x for x in DISTRICTS},
-            "relations": {"same": "同区县", "adjacent": "邻近区县", "city": "市内其他区县", "outside": "市外",
-                          "unknown": "地点未知"},
-        }
+
+    def table(kind: str) -> dict[str, str]:
+        out = vocab.labels(kind, lang)
+        if lang == "en" and kind != "district":
+            out = {k: v[:1].lower() + v[1:] for k, v in out.items()}
+        return out
+
+    levels = table("education")
     return {
-        "dims": {"skills": "skills", "occupation": "experience/occupation", "education": "education",
-                 "wage": "wage", "place": "location", "conditions": "working conditions",
-                 "priority": "priority policy"},
-        "groups": {"4045": "4045 person", "zero_employment_family": "zero-employment family",
-                   "rural_migrant": "rural migrant worker", "graduate": "college graduate",
-                   "disabled": "disabled person", "veteran": "veteran"},
-        "levels": dict(zip(LEVELS, LEVELS_EN)),
-        "districts": dict(DISTRICTS_EN),
-        "relations": {"same": "same district", "adjacent": "neighbouring district",
-                      "city": "elsewhere in the city", "outside": "outside the city", "unknown": "location unknown"},
+        "dims": table("dimension"),
+        "groups": table("group"),
+        "levels": {vocab.EDUCATION_LEVELS[int(i)]: t for i, t in levels.items()},
+        "districts": table("district"),
+        "relations": table("relation"),
     }
 
 

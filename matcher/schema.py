@@ -40,7 +40,12 @@ Vacancies
 
 Outcomes
     ``seeker_id``, ``vacancy_id`` str; ``date`` datetime64; ``outcome`` one of
-    :data:`OUTCOMES`; ``source_row`` int.
+    :data:`OUTCOMES`; ``reason`` str (for ``left``: a code of
+    :data:`LEFT_REASONS` when recognised, else the text as written);
+    ``rank_shown`` Int64 (<NA> when found by search or not recorded);
+    ``list_shown`` one of :data:`LISTS_SHOWN` or ``""``; ``staff`` str;
+    ``source_row`` int. Events out of order for one pair are rejected (see
+    :func:`matcher.outcomes.events.check_order`).
 """
 from __future__ import annotations
 
@@ -113,13 +118,26 @@ OUTCOME_COLUMNS: tuple[Column, ...] = (
     Column("vacancy_id", ("岗位编号",), "id", True),
     Column("date", ("日期",), "date", True),
     Column("outcome", ("结果",), "outcome", True),
+    Column("reason", ("原因", "离职原因"), "text"),
+    Column("rank_shown", ("推荐位次",), "int"),
+    Column("list_shown", ("推荐列表",), "text"),
+    Column("staff", ("经办人",), "text"),
 )
 
-OUTCOMES: tuple[str, ...] = ("referred", "interviewed", "hired", "rejected", "declined")
+OUTCOMES: tuple[str, ...] = ("referred", "interviewed", "hired", "rejected", "declined", "employed", "left")
 OUTCOME_ZH = {"推荐": "referred", "已推荐": "referred", "面试": "interviewed",
               "已面试": "interviewed", "录用": "hired", "已录用": "hired",
               "拒绝": "rejected", "未录用": "rejected", "放弃": "declined",
-              "本人放弃": "declined"}
+              "本人放弃": "declined", "回访在岗": "employed", "在岗": "employed",
+              "已离职": "left", "离职": "left"}
+#: reasons for leaving (``left`` events): canonical code -> Chinese words accepted
+LEFT_REASONS: dict[str, tuple[str, ...]] = {
+    "wage": ("工资低", "工资", "薪资低"), "commute": ("路远", "通勤远", "离家远"), "shifts": ("倒班",),
+    "health": ("身体", "身体原因"), "conditions": ("工作环境", "环境差"), "dismissed": ("辞退", "被辞退"),
+    "contract_end": ("合同到期",), "other": ("其他",),
+}
+#: ``list_shown`` values: the staff list a referral was made from
+LISTS_SHOWN: tuple[str, ...] = ("plain", "capacity", "search")
 
 #: Personal-data columns: masked in the UI and never logged.
 PERSONAL_COLUMNS = ("name", "id_number", "phone")

@@ -141,6 +141,28 @@ def _person_periods(X: np.ndarray, duration: np.ndarray, left: np.ndarray
     return X[r], np.concatenate(per), np.concatenate(expo), np.concatenate(ev)
 
 
+def fit_stay(Z: np.ndarray, duration: np.ndarray, left: np.ndarray, alpha: float = 1e-3) -> dict[str, Any]:
+    """Piecewise-exponential hazard fit (Poisson on days at risk); censored spells add exposure, no event."""
+    from sklearn.linear_model import PoissonRegressor
+
+    P, per, expo, evs = _person_periods(np.asarray(Z, float), np.asarray(duration, float), np.asarray(left, bool))
+    pr = PoissonRegressor(alpha=alpha, max_iter=3000).fit(_period_design(P, per), evs / expo, sample_weight=expo)
+    return {"periods": list(PERIODS), "horizon": HORIZON, "period_coef": pr.coef_[:len(PERIODS) - 2].tolist(),
+            "coef": pr.coef_[len(PERIODS) - 2:].tolist(), "intercept": float(pr.intercept_),
+            "person_periods": int(len(per))}
+
+
+def stay_probability(stay: dict[str, Any], Z: np.ndarray) -> np.ndarray:
+    """P(no departure by the horizon) of a fitted :func:`fit_stay` for standardised features ``Z``."""
+    Z = np.asarray(Z, float)
+    eta = float(stay["intercept"]) + Z @ np.asarray(stay["coef"], float)
+    offs = [0.0, *stay["period_coef"]]
+    cum = np.zeros(len(Z))
+    for k in range(len(PERIODS) - 1):
+        cum += np.exp(eta + offs[k]) * (PERIODS[k + 1] - PERIODS[k])
+    return np.exp(-cum)
+
+
 def _period_design(Xs: np.ndarray, per: np.ndarray) -> np.ndarray:
     D = np.zeros((len(per), len(PERIODS) - 2))
     for k in range(1, len(PERIODS) - 1):
@@ -172,7 +194,7 @@ class OutcomeModel:
 
         Raises :class:`NotEnoughOutcomes` when there is too little to learn from.
         """
-        from sklearn.linear_model import LogisticRegression, PoissonRegressor
+        from sklearn.linear_model import LogisticRegression
 
         if position not in ("rank_feature", "ignore"):
             raise MatcherError(f"position must be 'rank_feature' or 'ignore', got {position!r}")
@@ -230,8 +252,7 @@ class OutcomeModel:
         if str_.sum() < MIN_SPELLS or lft[str_].sum() < MIN_LEFT:
             str_ = np.ones(len(spells), bool)
         Zs = (Xs - mu) / sd
-        P, per, expo, evs = _person_periods(Zs[str_], dur[str_], lft[str_])
-        pr = PoissonRegressor(alpha=1e-3, max_iter=3000).fit(_period_design(P, per), evs / expo, sample_weight=expo)
+        stay_fit = fit_stay(Zs[str_], dur[str_], lft[str_])
         params: dict[str, Any] = {
             "format": FORMAT, "format_version": FORMAT_VERSION, "engine_version": __version__,
             "features": list(PAIR_FEATURES), "position": position, "reference_rank": REFERENCE_RANK,
@@ -239,16 +260,14 @@ class OutcomeModel:
             "hire": {"coef": lr.coef_[0].tolist(), "intercept": float(lr.intercept_[0]),
                      "rank_terms": ["log_rank", "from_search"] if position == "rank_feature" else [],
                      "calibration": {"x": [], "y": []}},
-            "stay": {"periods": list(PERIODS), "horizon": HORIZON, "period_coef": pr.coef_[:len(PERIODS) - 2].tolist(),
-                     "coef": pr.coef_[len(PERIODS) - 2:].tolist(), "intercept": float(pr.intercept_),
-                     "calibration": {"x": [], "y": []}},
+            "stay": {**stay_fit, "calibration": {"x": [], "y": []}},
             "history": history.to_dict(),
             "window": {"first": str(ev["date"].min().date()), "until": str(cut.date()),
                        "hire_validation_from": str(pd.Timestamp(t_split).date()),
                        "stay_validation_from": str(pd.Timestamp(s_split).date())},
             "sizes": {"events": int(len(ev)), "referrals": int(len(refs)), "hires": n_hires,
                       "spells": int(len(spells)), "left": n_left, "censored": int((~lft).sum()),
-                      "person_periods": int(len(per)), "hire_train": int(tr.sum()), "hire_validation": int(va.sum()),
+                      "person_periods": int(stay_fit["person_periods"]), "hire_train": int(tr.sum()), "hire_validation": int(va.sum()),
                       "stay_train": int(str_.sum()), "stay_validation": int((~str_).sum())},
         }
         model = cls(params)
@@ -272,13 +291,7 @@ class OutcomeModel:
 
     # ------------------------------------------------------------ predict
     def _stay_raw(self, Zs: np.ndarray) -> np.ndarray:
-        st = self.params["stay"]
-        eta = float(st["intercept"]) + Zs @ np.asarray(st["coef"], float)
-        offs = [0.0, *st["period_coef"]]
-        cum = np.zeros(len(Zs))
-        for k in range(len(PERIODS) - 1):
-            cum += np.exp(eta + offs[k]) * (PERIODS[k + 1] - PERIODS[k])
-        return np.exp(-cum)
+        return stay_probability(self.params["stay"], Zs)
 
     def _z(self, X: np.ndarray) -> np.ndarray:
         sc = self.params["scaler"]

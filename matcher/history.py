@@ -14,7 +14,9 @@ The process, month by month
        engine (``Matcher(settings).fit(seekers, vacancies)``, the top
        :data:`LIST_LENGTH`) and refer the seeker to one to three posts,
        choosing high places more often (P(rank r) ∝ r^-0.8); one referral in
-       five is found by search instead (a post of the wanted trade, no rank).
+       five is found by search instead (an open post of the wanted trade, no
+       rank). Posts are treated as standing through the months (employers
+       re-post the same job).
     2. **Hires** are driven by fit and chance. The hidden hire propensity is
        ``logit p = -2.3 + 1.3·same trade + 0.9·wage meets expectation +
        0.6·education meets + 0.4·same district + 1.2·(engine score − 0.5) +
@@ -89,6 +91,14 @@ class CityHistory:
     months: int
     params: dict[str, Any] = field(default_factory=dict)
     planted_rejects: list[dict[str, Any]] = field(default_factory=list)
+    hidden: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def true_chances(self, matcher: Any, seeker_idx: np.ndarray, vacancy_idx: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """The hidden truth for any pairs of the matcher the history was made with: (P(hire) at the top
+        of a list, without the pair noise; P(still in the job at 180 days))."""
+        _, z, _, log_mult = _pair_truth(self.hidden, matcher, np.asarray(seeker_idx), np.asarray(vacancy_idx))
+        return _sigmoid(z), stay_probability(np.exp(log_mult))
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -148,7 +158,9 @@ def generate_history(city: City, months: int, *, seed: int | None = None, matche
     as_of = pd.Timestamp(city.as_of)
     start = as_of - pd.Timedelta(days=int(round(months * 30.44)))
     lists, _ = matcher.top_k_block(np.arange(n), LIST_LENGTH)
-    trade_posts: dict[str, np.ndarray] = {t: np.flatnonzero(vt["trade"].to_numpy() == t) for t in vt["trade"].unique()}
+    open_ = ~np.asarray(F.expired, bool)
+    trade_posts = {t: np.flatnonzero((vt["trade"].to_numpy() == t) & open_) for t in vt["trade"].unique()}
+    all_open = np.flatnonzero(open_) if open_.any() else np.arange(m)
     # hidden per-post truths: employer frailty; shift and insurance where the post's text does not say
     employers = V["employer"].fillna("").astype(str).to_numpy()
     emp_u, emp_i = np.unique(employers, return_inverse=True)
@@ -159,6 +171,7 @@ def generate_history(city: City, months: int, *, seed: int | None = None, matche
     ins = np.where(np.isnan(ins), rng.random(m) < 0.5, ins).astype(bool)
     accepts = S["accepts_shift_work"].astype("float").to_numpy()
     accepts = np.where(np.isnan(accepts), rng.random(n) < 0.5, accepts).astype(bool)
+    hidden = {"st": st, "vt": vt, "frailty": frailty, "shift": shift, "insurance": ins, "accepts": accepts}
 
     rows_s, rows_v, rows_d, rows_r, rows_l = [], [], [], [], []
     seen: set[tuple[int, int]] = set()
@@ -173,8 +186,8 @@ def generate_history(city: City, months: int, *, seed: int | None = None, matche
             lst = lists[si][lists[si] >= 0]
             for _ in range(k):
                 if rng.random() < SEARCH_SHARE or len(lst) == 0:
-                    pool = trade_posts.get(st["desired_trade"].iat[si], np.arange(m))
-                    vi, rank, ls = int(rng.choice(pool if len(pool) else np.arange(m))), np.nan, "search"
+                    pool = trade_posts.get(st["desired_trade"].iat[si], all_open)
+                    vi, rank, ls = int(rng.choice(pool if len(pool) else all_open)), np.nan, "search"
                 else:
                     w = np.arange(1, len(lst) + 1, dtype=float) ** -RANK_EXPONENT
                     r = int(rng.choice(len(lst), p=w / w.sum()))
@@ -187,37 +200,16 @@ def generate_history(city: City, months: int, *, seed: int | None = None, matche
     k = len(a)
     ref_day = pd.DatetimeIndex(rows_d)
     rank = np.array(rows_r, float)
-    # ---- hires
-    score = matcher.score_pairs(a, b).score.astype(float) if k else np.zeros(0)
-    same = (st["desired_trade"].to_numpy()[a] == vt["trade"].to_numpy()[b]).astype(float)
-    exp_min = st["expected_wage_min"].to_numpy(dtype=float)[a]
-    pay_max = vt["true_wage_max"].to_numpy(dtype=float)[b]
-    pay_min = vt["true_wage_min"].to_numpy(dtype=float)[b]
-    wage_meets = ~(exp_min > pay_max)
-    edu_ok = st["education_level"].to_numpy(dtype=float)[a] >= vt["education_min_level"].to_numpy(dtype=float)[b]
-    same_d = (st["district"].to_numpy()[a] == vt["district"].to_numpy()[b]).astype(float)
-    z = (-2.3 + 1.3 * same + 0.9 * wage_meets + 0.6 * edu_ok + 0.4 * same_d + 1.2 * (score - 0.5)
-         + rng.normal(0, 0.5, k))
+    # ---- hires and hazards (hidden truth)
+    score, z, terms, log_mult = _pair_truth(hidden, matcher, a, b)
+    z = z + rng.normal(0, 0.5, k)
     pos = np.where(np.isnan(rank), -POSITION_GAMMA * math.log(10), -POSITION_GAMMA * np.log(np.nan_to_num(rank, nan=1)))
     p_top = _sigmoid(z)
     p_shown = _sigmoid(z + pos)
     hired = rng.random(k) < p_shown
     answer_day = ref_day + pd.to_timedelta(rng.integers(3, 21, k), unit="D")
     answered = answer_day <= as_of
-    # ---- spells
-    nd = F.rel.shape[0] - 1
-    ds = np.where(F.dist_s[a] < 0, nd, F.dist_s[a])
-    dv = np.where(F.dist_v[b] < 0, nd, F.dist_v[b])
-    rel = F.rel[ds, dv]
-    long_commute = np.isin(rel, [2, 3])         # another part of the city, or outside it
-    g4045 = st["is_4045"].to_numpy(dtype=bool)[a]
-    terms = {
-        "wage_short": exp_min > pay_max, "long_commute": long_commute,
-        "shift_conflict": shift[b] & ~accepts[a], "no_insurance": ~ins[b],
-        "wage_surplus": pay_min - np.nan_to_num(exp_min, nan=1e9) >= 1000,
-        "g4045_no_insurance": g4045 & ~ins[b], "g4045_long_commute": g4045 & long_commute,
-    }
-    log_mult = frailty[b] + sum(HAZARD_TERMS[t] * np.asarray(v, float) for t, v in terms.items())
+    g4045 = terms["g4045"]
     mult = np.exp(log_mult)
     duration = _durations(rng, mult)
     p_stay = stay_probability(mult)
@@ -260,15 +252,46 @@ def generate_history(city: City, months: int, *, seed: int | None = None, matche
         "p_hire_top": p_top, "p_hire_shown": p_shown, "hired": hired & answered, "hired_on":
         pd.Series(answer_day).where(hired & answered).to_numpy(), "p_stay180": p_stay, "duration": duration,
         "lasting180": hired & answered & (duration >= 180), "hazard_multiplier": mult,
-        **{f"t_{t}": np.asarray(v, bool) for t, v in terms.items()},
+        **{f"t_{t}": np.asarray(terms[t], bool) for t in HAZARD_TERMS},
     })
     planted: list[dict[str, Any]] = []
     if dirty:
         out, planted = _plant(rng, out)
-    return CityHistory(events=out, truth=truth, extraction_date=city.as_of, months=int(months),
+    return CityHistory(events=out, truth=truth, extraction_date=city.as_of, months=int(months), hidden=hidden,
                        params={"position_gamma": POSITION_GAMMA, "hazard": HAZARD, "hazard_terms": HAZARD_TERMS,
                                "visit_rate": VISIT_RATE, "list_length": LIST_LENGTH},
                        planted_rejects=planted)
+
+
+def _pair_truth(hidden: dict[str, Any], matcher: Any, a: np.ndarray, b: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarray]:
+    """Engine score, hire logit at the top of a list (no pair noise), hazard terms and log hazard multiplier."""
+    st, vt, F = hidden["st"], hidden["vt"], matcher.features_
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    score = matcher.score_pairs(a, b).score.astype(float) if len(a) else np.zeros(0)
+    same = (st["desired_trade"].to_numpy()[a] == vt["trade"].to_numpy()[b]).astype(float)
+    exp_min = st["expected_wage_min"].to_numpy(dtype=float)[a]
+    pay_max = vt["true_wage_max"].to_numpy(dtype=float)[b]
+    pay_min = vt["true_wage_min"].to_numpy(dtype=float)[b]
+    wage_meets = ~(exp_min > pay_max)
+    edu_ok = st["education_level"].to_numpy(dtype=float)[a] >= vt["education_min_level"].to_numpy(dtype=float)[b]
+    same_d = (st["district"].to_numpy()[a] == vt["district"].to_numpy()[b]).astype(float)
+    z = -2.3 + 1.3 * same + 0.9 * wage_meets + 0.6 * edu_ok + 0.4 * same_d + 1.2 * (score - 0.5)
+    nd = F.rel.shape[0] - 1
+    ds = np.where(F.dist_s[a] < 0, nd, F.dist_s[a])
+    dv = np.where(F.dist_v[b] < 0, nd, F.dist_v[b])
+    long_commute = np.isin(F.rel[ds, dv], [2, 3])          # another part of the city, or outside it
+    g4045 = st["is_4045"].to_numpy(dtype=bool)[a]
+    ins = hidden["insurance"][b]
+    terms = {
+        "wage_short": exp_min > pay_max, "long_commute": long_commute,
+        "shift_conflict": hidden["shift"][b] & ~hidden["accepts"][a], "no_insurance": ~ins,
+        "wage_surplus": pay_min - np.nan_to_num(exp_min, nan=1e9) >= 1000,
+        "g4045_no_insurance": g4045 & ~ins, "g4045_long_commute": g4045 & long_commute,
+    }
+    log_mult = hidden["frailty"][b] + sum(HAZARD_TERMS[t] * np.asarray(v, float) for t, v in terms.items())
+    terms["g4045"] = g4045
+    return score, z, terms, log_mult
 
 
 def _as_text(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:

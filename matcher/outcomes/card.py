@@ -36,8 +36,8 @@ def card_data(model: OutcomeModel, seekers: pd.DataFrame) -> dict[str, Any]:
     p = model.params
     card: dict[str, Any] = {"engine_version": p["engine_version"], "features": p["features"],
                             "position_correction": p["position"], "window": p["window"], "sizes": p["sizes"],
-                            "calibrated": {"hire": bool(p["hire"]["calibration"]["x"]),
-                                           "stay": bool(p["stay"]["calibration"]["x"])}}
+                            "calibrated": {"hire": p["hire"]["calibration"].get("kind", "identity"),
+                                           "stay": p["stay"]["calibration"].get("kind", "identity")}}
     if val is None:
         return card
     groups = _groups_of(seekers)
@@ -78,6 +78,10 @@ def _f(x: Any, pct: bool = False) -> str:
     return f"{100 * x:.1f} %" if pct else f"{x:.4f}" if isinstance(x, float) else str(x)
 
 
+def _cal(kind: str) -> str:
+    return {"isotonic": "isotonic regression", "platt": "Platt scaling"}.get(kind, "NONE (validation slice too small)")
+
+
 def write_card(model: OutcomeModel, seekers: pd.DataFrame, out_dir: str | Path) -> dict[str, Path]:
     """Write ``model_card.json`` and ``model_card.md`` into ``out_dir``."""
     out = Path(out_dir)
@@ -106,8 +110,8 @@ def write_card(model: OutcomeModel, seekers: pd.DataFrame, out_dir: str | Path) 
         f"(from {w['hire_validation_from']})",
         f"- stay model: trained on {sz['stay_train']} spells ({sz['person_periods']} spell-periods), validated on "
         f"{sz['stay_validation']} later hires (from {w['stay_validation_from']})",
-        f"- calibrated (isotonic, validation slice): hire {'yes' if data['calibrated']['hire'] else 'NO (slice too small)'}, "
-        f"stay {'yes' if data['calibrated']['stay'] else 'NO (slice too small)'}", "",
+        f"- calibration on the validation slice: hire {_cal(data['calibrated']['hire'])}, "
+        f"stay {_cal(data['calibrated']['stay'])}", "",
     ]
     for key, title in (("hire", "Hire model (validation)"), ("stay", f"Stay-{HORIZON} model (validation, IPCW)")):
         d = data.get(key)

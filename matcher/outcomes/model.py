@@ -20,8 +20,9 @@ censored spell contributes exactly the days it was observed at risk and no
 departure: it is never counted as a stay or as a departure.
 ``P(stay 180) = exp(-Σ hazard_k × length_k)``.
 
-Both are calibrated with isotonic regression on a time-later validation
-slice held out of the fit: the last fifth of referrals by date; for the stay
+Both are calibrated (isotonic regression on a slice of at least
+:data:`ISOTONIC_MIN` cases, Platt scaling on smaller ones) on a time-later
+validation slice held out of the fit: the last fifth of referrals by date; for the stay
 model, the latest 30 % of the hires whose 180-day status could be seen by the
 cut date (hires later still than that train the hazard with the days they
 were observed). The stay calibration weights each spell whose 180-day status
@@ -58,6 +59,8 @@ HORIZON = 180
 REFERENCE_RANK = 1
 #: minimum data to learn anything worth shipping
 MIN_REFERRALS, MIN_HIRES, MIN_SPELLS, MIN_LEFT = 200, 30, 30, 10
+#: a validation slice this large is calibrated with isotonic regression; smaller ones with Platt scaling
+ISOTONIC_MIN = 1000
 
 
 class ModelError(MatcherError):
@@ -74,24 +77,45 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Calibrator:
-    """Isotonic map of raw probabilities (breakpoints; identity when empty)."""
+    """A monotone map of raw probabilities, fitted on the validation slice.
+
+    ``kind`` ``"isotonic"`` (breakpoints ``x``/``y``, used when the slice has at
+    least :data:`ISOTONIC_MIN` cases), ``"platt"`` (``y = sigmoid(a·logit(p) + b)``,
+    ``x = [a, b]``; smoother for smaller slices) or ``"identity"`` (slice too
+    small or one-sided: the model is left uncalibrated and the card says so).
+    """
 
     x: list[float]
     y: list[float]
+    kind: str = "identity"
 
     def __call__(self, p: np.ndarray) -> np.ndarray:
-        if len(self.x) < 2:
-            return np.asarray(p, float)
-        return np.interp(p, self.x, self.y)
+        p = np.asarray(p, float)
+        if self.kind == "isotonic":
+            return np.interp(p, self.x, self.y)
+        if self.kind == "platt":
+            return _sigmoid(self.x[0] * _logit(p) + self.x[1])
+        return p
 
     @classmethod
     def fit(cls, p: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> Calibrator:
-        from sklearn.isotonic import IsotonicRegression
-
+        p, y = np.asarray(p, float), np.asarray(y, float)
         if len(p) < 30 or len(np.unique(y)) < 2:
-            return cls([], [])
-        iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(p, y, sample_weight=w)
-        return cls([float(v) for v in iso.X_thresholds_], [float(v) for v in iso.y_thresholds_])
+            return cls([], [], "identity")
+        if len(p) >= ISOTONIC_MIN:
+            from sklearn.isotonic import IsotonicRegression
+
+            iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(p, y, sample_weight=w)
+            return cls([float(v) for v in iso.X_thresholds_], [float(v) for v in iso.y_thresholds_], "isotonic")
+        from sklearn.linear_model import LogisticRegression
+
+        lr = LogisticRegression(C=1e6, max_iter=1000).fit(_logit(p)[:, None], y.astype(int), sample_weight=w)
+        return cls([float(lr.coef_[0, 0]), float(lr.intercept_[0])], [], "platt")
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, float), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
 
 
 def km_censoring(duration: np.ndarray, censored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -272,14 +296,14 @@ class OutcomeModel:
         }
         model = cls(params)
         model._hire_cal = hire_cal
-        params["hire"]["calibration"] = {"x": hire_cal.x, "y": hire_cal.y}
+        params["hire"]["calibration"] = {"x": hire_cal.x, "y": hire_cal.y, "kind": hire_cal.kind}
         # stay calibration: IPCW isotonic on the later hires whose 180-day status is known
         vs = ~str_
         raw_s = model._stay_raw(Zs[vs])
         known, stay, w = ipcw_known(dur[vs], lft[vs])
         stay_cal = Calibrator.fit(raw_s[known], stay[known], w[known])
         model._stay_cal = stay_cal
-        params["stay"]["calibration"] = {"x": stay_cal.x, "y": stay_cal.y}
+        params["stay"]["calibration"] = {"x": stay_cal.x, "y": stay_cal.y, "kind": stay_cal.kind}
         # evaluation data for the model card (validation slices)
         model.validation_ = {
             "hire": {"p": model._hire_cal(raw_va), "raw": raw_va, "y": y[va],

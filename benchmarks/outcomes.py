@@ -28,7 +28,9 @@ months:
   training rate, with **reliability tables**.
 * **Per priority group** recall@10 of lasting hires (groups used for reporting only).
 * **Priority share**: the share of priority-group seekers in the top 10 of
-  each test post's candidate list, without and with the model.
+  each test post's candidate list (the engine's top 100 re-ranked), without
+  and with the model — with the priority floor of
+  :func:`matcher.outcomes.ranking.rerank` and, for comparison, without it.
 * **Position bias**: mean absolute error of the learned P(hire at the top of a
   list) against the hidden truth, with the rank correction and ignoring rank.
 
@@ -54,6 +56,7 @@ from matcher.io.loader import load_outcomes, load_seekers, load_vacancies
 from matcher.outcomes import OutcomeModel, job_spells
 from matcher.outcomes.features import pair_features
 from matcher.outcomes.model import brier, ipcw_known, reliability
+from matcher.outcomes.ranking import outcome_key, rerank
 
 K = 10
 POOL = 100
@@ -84,7 +87,7 @@ def _top(scores: np.ndarray, cols: np.ndarray) -> np.ndarray:
 
 
 def run(n_seekers: int, n_vacancies: int, months: int, test_months: int, seed: int, weight: float,
-        settings: Any = None) -> dict[str, Any]:
+        settings: Any = None, sweep: tuple[float, ...] = (0.5, 2.0, 4.0)) -> dict[str, Any]:
     t0 = time.perf_counter()
     city = generate_city(n_seekers, n_vacancies, seed=seed, dirty=False)
     with tempfile.TemporaryDirectory() as tmp:
@@ -123,10 +126,13 @@ def run(n_seekers: int, n_vacancies: int, months: int, test_months: int, seed: i
     true_elh = (th * tsy).reshape(pool_v.shape)
     tfidf = TfidfAllCells().fit(city.seekers, city.vacancies)
     tf = tfidf.score_block(q_seekers, open_v)
+    def rerank(key: np.ndarray) -> np.ndarray:
+        return np.take_along_axis(pool_v, np.argsort(-key, axis=1, kind="stable")[:, :K], axis=1)
+
     tops = {
         "rule-based engine": _top(rule, open_v),
-        f"learned (score + {weight:g} × ELH)":
-            np.take_along_axis(pool_v, np.argsort(-(pool_rule + weight * elh), axis=1, kind="stable")[:, :K], axis=1),
+        f"learned (score + {weight:g} × ELH)": rerank(pool_rule + weight * elh),
+        **{f"learned (score + {w:g} × ELH)": rerank(pool_rule + w * elh) for w in sweep if w != weight},
         "expected lasting hire only": np.take_along_axis(pool_v, np.argsort(-elh, axis=1, kind="stable")[:, :K], axis=1),
         "TF-IDF (all cells)": _top(tf, open_v),
         "oracle (hidden truth, same pool)": np.take_along_axis(pool_v, np.argsort(-true_elh, axis=1,
@@ -187,12 +193,13 @@ def run(n_seekers: int, n_vacancies: int, months: int, test_months: int, seed: i
     cand = np.argsort(-sc, axis=1, kind="stable")[:, :POOL]
     ca, cb = cand.ravel(), np.repeat(posts, cand.shape[1])
     eh, es = model.predict(m, ca, cb)
-    learned_sc = np.take_along_axis(sc, cand, axis=1) + weight * (eh * es).reshape(cand.shape)
-    top_rule = cand[:, :K]
-    top_learn = np.take_along_axis(cand, np.argsort(-learned_sc, axis=1, kind="stable")[:, :K], axis=1)
+    key = outcome_key(np.take_along_axis(sc, cand, axis=1), (eh * es).reshape(cand.shape), weight)
     prio = np.asarray(F.priority, bool)
-    share = {"without model": float(prio[top_rule].mean()), "with model": float(prio[top_learn].mean()),
-             "posts": int(len(posts))}
+    top_rule = cand[:, :K]
+    top_free = np.stack([c[rerank(kk, K)] for c, kk in zip(cand, key)])
+    top_floor = np.stack([c[rerank(kk, K, prio[c])] for c, kk in zip(cand, key)])
+    share = {"without model": float(prio[top_rule].mean()), "with model": float(prio[top_floor].mean()),
+             "with model, no floor": float(prio[top_free].mean()), "posts": int(len(posts))}
     rr, rl = ranking[rule_name]["recall@10 lasting"], ranking[learned_name]["recall@10 lasting"]
     targets = {
         "recall@10 lasting ≥ 1.3 × rule-based": {"value": rl / rr if rr else float("nan"), "met": bool(rr and rl >= 1.3 * rr)},
@@ -209,7 +216,7 @@ def run(n_seekers: int, n_vacancies: int, months: int, test_months: int, seed: i
     }
     return {
         "config": {"seekers": n_seekers, "vacancies": n_vacancies, "months": months, "test_months": test_months,
-                   "seed": seed, "weight": weight, "cut": str(cut), "extraction": str(city.as_of), "pool": POOL},
+                   "seed": seed, "weight": weight, "sweep": list(sweep), "cut": str(cut), "extraction": str(city.as_of), "pool": POOL},
         "data": {"events": int(len(events)), "rejected_events": int(loaded.n_rejected), **model.params["sizes"],
                  "test_referrals": int(len(test)), "test_hires": int(len(hires)),
                  "test_lasting_hires": int(hires["lasting180"].sum()), "test_seekers": int(len(q_seekers))},
@@ -247,7 +254,7 @@ def format_report(res: dict[str, Any]) -> str:
                    f"{_pct(v['ratio to overall'])} |")
     s, p = res["priority_share"], res["position_bias"]
     out += ["", f"Priority-group share in the top 10 of {s['posts']} posts' lists: {s['without model']:.3f} without the "
-            f"model, {s['with model']:.3f} with it.",
+            f"model, {s['with model']:.3f} with it ({s['with model, no floor']:.3f} without the priority floor).",
             f"Position bias: MAE of P(hire at the top) vs truth {p['mae_rank_corrected']:.3f} with the rank correction, "
             f"{p['mae_ignoring_rank']:.3f} ignoring rank (mean truth {p['mean_true']:.3f}; predicted "
             f"{p['mean_rank_corrected']:.3f} vs {p['mean_ignoring_rank']:.3f}).", "",
@@ -264,6 +271,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--test-months", type=int, default=6)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--weight", type=float, default=1.0, help="outcome weight: score + weight × expected lasting hire")
+    ap.add_argument("--sweep", default="0.5,2,4", help="other outcome weights to report (comma-separated)")
     ap.add_argument("--settings", default=None, help="engine settings: JSON file or JSON text")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--smoke", action="store_true", help="tiny city (600 seekers, 160 posts, 12 months, codes off)")
@@ -274,7 +282,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if a.smoke:
         a.seekers, a.vacancies, a.months, a.test_months = 600, 160, 12, 4
         settings = settings or {"occupation": {"use_codes": False}}
-    res = run(a.seekers, a.vacancies, a.months, a.test_months, a.seed, a.weight, settings)
+    sweep = tuple(float(x) for x in a.sweep.split(",") if x.strip())
+    res = run(a.seekers, a.vacancies, a.months, a.test_months, a.seed, a.weight, settings, sweep)
     res["smoke"] = bool(a.smoke)
     print(format_report(res))
     if a.json:

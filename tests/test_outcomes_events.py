@@ -150,3 +150,19 @@ def test_new_outcomes_are_recognised(tmp_path, outcome) -> None:
                  encoding="utf-8")
     r = load_outcomes(p)
     assert r.counts["accepted"] == 2 and r.frame["outcome"].iloc[1] in ("employed", "left")
+
+
+def test_rerank_keeps_the_priority_floor_and_key_order() -> None:
+    from matcher.outcomes.ranking import outcome_key, rerank
+
+    score = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4])          # engine order
+    elh = np.array([0.0, 0.0, 0.5, 0.5, 0.8, 0.0])
+    prio = np.array([True, False, False, False, False, True])
+    key = outcome_key(score, elh, 1.0)
+    np.testing.assert_allclose(key - score, elh)               # the outcome part is visible and adds up
+    assert list(rerank(key, 3)) == [4, 2, 3]
+    # the engine's top 3 held one priority seeker: the model may reorder but not drop below one
+    got = rerank(key, 3, prio)
+    assert int(prio[got].sum()) == 1 and list(got) == [4, 2, 0]
+    assert list(rerank(key, 3, prio, floor=0)) == [4, 2, 3]
+    assert list(rerank(elh, 2)) == [4, 2] and list(rerank(outcome_key(score, elh, by="elh"), 2)) == [4, 2]

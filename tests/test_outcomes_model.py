@@ -155,3 +155,15 @@ def test_learn_command_writes_model_and_card_or_nothing(world, tmp_path, capsys)
     assert main([*args, "--out", str(tmp_path / "none"), "--until", "2025-12-01"]) != 0
     assert "Too few outcomes" in capsys.readouterr().err
     assert not (tmp_path / "none" / "model.json").exists()
+
+
+def test_explain_gives_staff_a_reason_and_actionable_risks(world) -> None:
+    m, model = world["m"], world["model"]
+    t = world["hist"].truth
+    row = t[t["t_no_insurance"] & t["t_wage_short"]].iloc[0]
+    e = model.explain(m, m._seeker_pos[row["seeker_id"]], m._vacancy_pos[row["vacancy_id"]])
+    assert e["reason"].startswith("在类似岗位，条件相近的求职者 180 天仍在岗约") and e["reason"].endswith("%")
+    assert abs(e["expected_lasting_hire"] - e["p_hire"] * e["p_stay180"]) < 1e-12
+    feats = [r["feature"] for r in e["risks"]]
+    assert set(feats) <= {"wage_short_k", "shift_conflict", "no_insurance", "rel_outside", "rel_city",
+                          "post_early_leave", "employer_early_leave"}

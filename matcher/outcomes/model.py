@@ -63,6 +63,18 @@ MIN_REFERRALS, MIN_HIRES, MIN_SPELLS, MIN_LEFT = 200, 30, 30, 10
 ISOTONIC_MIN = 1000
 
 
+#: features staff can act on -> how a risk is worded to them
+RISK_WORDS = {
+    "wage_short_k": "工资低于本人期望（可与单位协商工资）",
+    "shift_conflict": "需要倒班，本人不接受（可协商班次）",
+    "no_insurance": "不缴纳五险（可与单位协商参保）",
+    "rel_outside": "离家远（市外）",
+    "rel_city": "离家较远（跨区县）",
+    "post_early_leave": "该岗位以往早期离职较多",
+    "employer_early_leave": "该单位以往早期离职较多",
+}
+
+
 class ModelError(MatcherError):
     """A model file that cannot be used (other engine version, other features, unreadable)."""
 
@@ -342,6 +354,23 @@ class OutcomeModel:
         """P(hire) × P(still in the job at 180 days): the expected lasting hire of each pair."""
         ph, ps = self.predict(matcher, seeker_idx, vacancy_idx)
         return ph * ps
+
+    def explain(self, matcher, seeker_idx: int, vacancy_idx: int) -> dict[str, Any]:
+        """One pair in words staff understand: the two chances, the expected lasting hire, a reason line
+        (e.g. "在类似岗位，条件相近的求职者 180 天仍在岗约 70%") and what shortens jobs like this one, most
+        first (only things staff can see or negotiate: wage, commute, shifts, insurance, the post's record)."""
+        X = pair_features(matcher, np.array([seeker_idx]), np.array([vacancy_idx]), self.history)
+        ph, ps = self.predict_features(X)
+        Z = self._z(X)[0]
+        coef = np.asarray(self.params["stay"]["coef"], float)
+        names = self.params["features"]
+        contrib = {n: float(coef[i] * Z[i]) for i, n in enumerate(names)}
+        risks = [(contrib[n], n) for n in RISK_WORDS if n in contrib and X[0, names.index(n)] > 0 and contrib[n] > 0.05]
+        risks.sort(reverse=True)
+        pct = int(round(float(ps[0]) * 100 / 5) * 5)
+        return {"p_hire": float(ph[0]), "p_stay180": float(ps[0]), "expected_lasting_hire": float(ph[0] * ps[0]),
+                "reason": f"在类似岗位，条件相近的求职者 {HORIZON} 天仍在岗约 {pct}%",
+                "risks": [{"feature": n, "text": RISK_WORDS[n]} for _, n in risks]}
 
     # -------------------------------------------------------- persistence
     def save(self, out_dir: str | Path) -> Path:

@@ -126,13 +126,13 @@ def run(n_seekers: int, n_vacancies: int, months: int, test_months: int, seed: i
     true_elh = (th * tsy).reshape(pool_v.shape)
     tfidf = TfidfAllCells().fit(city.seekers, city.vacancies)
     tf = tfidf.score_block(q_seekers, open_v)
-    def rerank(key: np.ndarray) -> np.ndarray:
+    def pool_top(key: np.ndarray) -> np.ndarray:
         return np.take_along_axis(pool_v, np.argsort(-key, axis=1, kind="stable")[:, :K], axis=1)
 
     tops = {
         "rule-based engine": _top(rule, open_v),
-        f"learned (score + {weight:g} × ELH)": rerank(pool_rule + weight * elh),
-        **{f"learned (score + {w:g} × ELH)": rerank(pool_rule + w * elh) for w in sweep if w != weight},
+        f"learned (score + {weight:g} × ELH)": pool_top(pool_rule + weight * elh),
+        **{f"learned (score + {w:g} × ELH)": pool_top(pool_rule + w * elh) for w in sweep if w != weight},
         "expected lasting hire only": np.take_along_axis(pool_v, np.argsort(-elh, axis=1, kind="stable")[:, :K], axis=1),
         "TF-IDF (all cells)": _top(tf, open_v),
         "oracle (hidden truth, same pool)": np.take_along_axis(pool_v, np.argsort(-true_elh, axis=1,

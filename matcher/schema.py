@@ -41,7 +41,12 @@ Vacancies
 
 Outcomes
     ``seeker_id``, ``vacancy_id`` str; ``date`` datetime64; ``outcome`` one of
-    :data:`OUTCOMES`; ``source_row`` int.
+    :data:`OUTCOMES`; ``reason`` str (for ``left``: a code of
+    :data:`LEFT_REASONS` when recognised, else the text as written);
+    ``rank_shown`` Int64 (<NA> when found by search or not recorded);
+    ``list_shown`` one of :data:`LISTS_SHOWN` or ``""``; ``staff`` str;
+    ``source_row`` int. Events out of order for one pair are rejected (see
+    :func:`matcher.outcomes.events.check_order`).
 
 Codes and their labels (districts, priority groups, education levels,
 outcomes, leave reasons) come from the one vocabulary, :mod:`matcher.vocab`.
@@ -119,6 +124,10 @@ OUTCOME_COLUMNS: tuple[Column, ...] = (
     Column("vacancy_id", ("岗位编号",), "id", True),
     Column("date", ("日期",), "date", True),
     Column("outcome", ("结果",), "outcome", True),
+    Column("reason", ("原因", "离职原因"), "text"),
+    Column("rank_shown", ("推荐位次",), "int"),
+    Column("list_shown", ("推荐列表",), "text"),
+    Column("staff", ("经办人",), "text"),
 )
 
 #: Outcome codes of the event log (see :mod:`matcher.vocab`).
@@ -126,6 +135,11 @@ OUTCOMES: tuple[str, ...] = vocab.OUTCOMES
 #: Accepted outcome spellings (codes, Chinese and English labels, variants such as
 #: 录用/已录用) keyed as :func:`matcher.vocab.spelling_key` writes them -> code.
 OUTCOME_ZH: dict[str, str] = vocab.OUTCOME_ALIASES
+#: Reasons for leaving (``left`` events): code -> accepted spellings (see :mod:`matcher.vocab`).
+LEFT_REASONS: dict[str, tuple[str, ...]] = {
+    code: tuple(k for k, c in vocab.LEAVE_REASON_ALIASES.items() if c == code) for code in vocab.LEAVE_REASONS}
+#: ``list_shown`` values: the staff list a referral was made from.
+LISTS_SHOWN: tuple[str, ...] = vocab.LISTS_SHOWN
 
 #: Personal-data columns: masked in the UI and never logged.
 PERSONAL_COLUMNS = ("name", "id_number", "phone")

@@ -24,11 +24,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from matcher import vocab
 from matcher.errors import InputFileError
 from matcher.io.readers import ROW, read_table
 from matcher.normalise import dates, districts, education, lists, people, wages, yesno
 from matcher.occupations.taxonomy import is_code
 from matcher.schema import (
+    LEFT_REASONS,
+    LISTS_SHOWN,
     OUTCOME_COLUMNS,
     OUTCOME_ZH,
     OUTCOMES,
@@ -480,8 +483,15 @@ def _wage_pair(frame: pd.DataFrame, warns: _Issues) -> pd.DataFrame:
 
 def load_outcomes(path: str | Path, seeker_ids: Iterable[str] | None = None,
                   vacancy_ids: Iterable[str] | None = None) -> LoadResult:
-    """Load referral outcomes. Rows naming unknown seekers/vacancies are rejected
-    when the id sets are given; an unknown outcome or unreadable date rejects the row."""
+    """Load the outcome event log. Rows naming unknown seekers/vacancies are rejected
+    when the id sets are given; an unknown outcome or unreadable date rejects the row,
+    and so does an event out of order for its pair (see
+    :func:`matcher.outcomes.events.check_order`: left before hired, a follow-up after
+    the person left, an event before the referral …). An unreadable ``rank_shown`` or
+    ``list_shown`` is a warning (the cell is ignored); ``reason`` is mapped to its code
+    (``wage``, ``commute`` …) when recognised and kept as written otherwise."""
+    from matcher.outcomes.events import check_order
+
     frame, rejects, warns, mapping, enc, p, notes = _prepare(path, "outcomes")
     out = pd.DataFrame(index=frame.index)
     keep = pd.Series(True, index=frame.index)
@@ -503,15 +513,49 @@ def load_outcomes(path: str | Path, seeker_ids: Iterable[str] | None = None,
     keep &= ~bad
     out["date"] = pd.to_datetime(values).astype("datetime64[ns]")
     oc = _text(frame["outcome"]).str.lower()
-    oc = oc.map(lambda s: OUTCOME_ZH.get(s, s))
+    oc = oc.map(lambda s: vocab.code_of("outcome", s) or s)
     bad = ~oc.isin(OUTCOMES)
     rejects.add(frame.loc[bad, ROW], "outcome", frame.loc[bad, "outcome"],
                 "结果无法识别 unknown outcome; expected one of " + ", ".join(OUTCOMES))
     keep &= ~bad
     out["outcome"] = oc
+    out["reason"] = _outcome_reason(_text(_col(frame, "reason")))
+    out["rank_shown"] = _outcome_rank(frame, warns)
+    out["list_shown"] = _outcome_list(frame, warns)
+    out["staff"] = _text(_col(frame, "staff"))
+    order = check_order(out.loc[keep])
+    if order:
+        idx = list(order)
+        rejects.add(frame.loc[idx, ROW], "outcome", frame.loc[idx, "outcome"], [order[i] for i in idx])
+        keep.loc[idx] = False
     columns = list(out.columns)
     out[ROW] = frame[ROW]
     return _finish("outcomes", p, out, keep, rejects, warns, mapping, enc, columns, notes)
+
+
+def _outcome_reason(raw: pd.Series) -> pd.Series:
+    """Reasons for leaving mapped to their codes (``工资低`` → ``wage``); others kept as written."""
+    return raw.map(lambda s: vocab.code_of("leave_reason", s) or s)
+
+
+def _outcome_rank(frame: pd.DataFrame, warns: _Issues) -> pd.Series:
+    raw = _text(_col(frame, "rank_shown"))
+    num = pd.to_numeric(raw.map(lambda s: unicodedata.normalize("NFKC", s).strip().lstrip("第").rstrip("位名 ")),
+                        errors="coerce")
+    bad = (raw != "") & (num.isna() | (num < 1) | (num % 1 != 0))
+    warns.add(frame.loc[bad, ROW], "rank_shown", raw[bad],
+              "推荐位次无法识别 rank_shown must be a whole number ≥ 1 (1 = top of the list); ignored")
+    return pd.Series(pd.array(num.where(~bad).round(), dtype="Int64"), index=frame.index)
+
+
+def _outcome_list(frame: pd.DataFrame, warns: _Issues) -> pd.Series:
+    raw = _text(_col(frame, "list_shown"))
+    zh = {"普通": "plain", "推荐列表": "plain", "容量": "capacity", "搜索": "search", "查询": "search"}
+    val = raw.str.lower().map(lambda s: zh.get(s) or vocab.code_of("list_shown", s) or s)
+    bad = (val != "") & ~val.isin(LISTS_SHOWN)
+    warns.add(frame.loc[bad, ROW], "list_shown", raw[bad],
+              "推荐列表无法识别 list_shown must be one of " + ", ".join(LISTS_SHOWN) + "; ignored")
+    return val.where(~bad, "")
 
 
 @dataclass

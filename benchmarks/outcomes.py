@@ -1,0 +1,296 @@
+"""Learning from outcomes: does ranking by expected lasting hires find the hires that last?
+
+    python -m benchmarks.outcomes [--seekers 3000] [--vacancies 600] [--months 18] [--test-months 6]
+                                  [--seed 13] [--weight 1.0] [--settings JSON] [--json OUT] [--smoke]
+
+A city is drawn (:func:`matcher.generate.generate_city`, clean files) with
+``--months`` months of office history (:func:`matcher.history.generate_history`:
+referrals from the rule-based engine's staff lists with a position effect,
+hires by fit and chance, job spells driven by wage, commute, shifts, insurance,
+4045 preferences and each employer's hidden frailty, right-censored at the
+extraction date). The event log goes through the loader (its order checks)
+and the outcome models are learned (:class:`matcher.outcomes.OutcomeModel`)
+on the events up to ``extraction − test-months`` only. Then, on the later
+months:
+
+* **Recall@10 / NDCG@10** (binary relevance) of the posts each test seeker was
+  actually hired into in the test months, and of those hires that lasted 180
+  days (from the simulation's uncensored durations), for the rule-based engine
+  (``score``), the learned ranking (``score + weight × expected lasting
+  hire``, re-ranking the engine's top 100), ranking by expected lasting hire
+  alone (same pool), TF-IDF over all cells (:class:`benchmarks.baselines.TfidfAllCells`)
+  and an oracle ranking the pool by the hidden truth. The hires were made from
+  the engine's own lists, so these logged figures favour the engine.
+* **Expected lasting hires in the top 10** under the hidden truth (no
+  logging bias): Σ over the list of true P(hire at the top) × true P(stay 180).
+* **Brier scores** of P(hire | referral) on the test referrals (at the rank
+  shown) and of P(stay 180 | hire) on the test hires, against the constant
+  training rate, with **reliability tables**.
+* **Per priority group** recall@10 of lasting hires (groups used for reporting only).
+* **Priority share**: the share of priority-group seekers in the top 10 of
+  each test post's candidate list (the engine's top 100 re-ranked), without
+  and with the model — with the priority floor of
+  :func:`matcher.outcomes.ranking.rerank` and, for comparison, without it.
+* **Position bias**: mean absolute error of the learned P(hire at the top of a
+  list) against the hidden truth, with the rank correction and ignoring rank.
+
+``--smoke`` (600 seekers, 160 posts, 12 months, codes off) runs in seconds for tests.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from benchmarks.baselines import TfidfAllCells
+from matcher.core import Matcher
+from matcher.generate import generate_city, write_city
+from matcher.history import generate_history
+from matcher.io.loader import load_outcomes, load_seekers, load_vacancies
+from matcher.outcomes import OutcomeModel, job_spells
+from matcher.outcomes.features import pair_features
+from matcher.outcomes.model import brier, ipcw_known, reliability
+from matcher.outcomes.ranking import outcome_key, rerank
+
+K = 10
+POOL = 100
+GROUPS = ("4045", "rural_migrant", "graduate", "zero_employment_family", "disabled", "veteran", "none")
+
+
+def _rank_metrics(top: np.ndarray, relevant: list[set[int]]) -> tuple[float, float]:
+    """Mean recall@K and NDCG@K (binary) over queries with at least one relevant item."""
+    rec, ndcg = [], []
+    disc = 1.0 / np.log2(np.arange(2, K + 2))
+    for row, rel in zip(top, relevant):
+        if not rel:
+            continue
+        hits = np.array([v in rel for v in row[:K]], float)
+        rec.append(hits.sum() / len(rel))
+        ndcg.append((hits * disc).sum() / disc[:min(len(rel), K)].sum())
+    return (float(np.mean(rec)) if rec else float("nan")), (float(np.mean(ndcg)) if ndcg else float("nan"))
+
+
+def _per_query_recall(top: np.ndarray, relevant: list[set[int]]) -> np.ndarray:
+    return np.array([np.nan if not rel else sum(v in rel for v in row[:K]) / len(rel) for row, rel in zip(top, relevant)])
+
+
+def _top(scores: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Top K column ids per row (score desc, then column id asc)."""
+    order = np.lexsort((np.broadcast_to(cols, scores.shape), -scores), axis=1)[:, :K]
+    return np.take_along_axis(np.broadcast_to(cols, scores.shape), order, axis=1)
+
+
+def run(n_seekers: int, n_vacancies: int, months: int, test_months: int, seed: int, weight: float,
+        settings: Any = None, sweep: tuple[float, ...] = (0.5, 2.0, 4.0)) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    city = generate_city(n_seekers, n_vacancies, seed=seed, dirty=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = write_city(city, tmp)
+        S = load_seekers(paths["seekers"], city.as_of).frame
+        V = load_vacancies(paths["vacancies"]).frame
+        m = Matcher(settings).fit(S, V)
+        hist = generate_history(city, months, matcher=m)
+        hist.events.to_csv(Path(tmp) / "history.csv", index=False, encoding="utf-8-sig")
+        loaded = load_outcomes(Path(tmp) / "history.csv", S["seeker_id"], V["vacancy_id"])
+    events = loaded.frame
+    as_of = pd.Timestamp(city.as_of)
+    cut = (as_of - pd.Timedelta(days=int(round(test_months * 30.44)))).date()
+    model = OutcomeModel.fit(m, events, until=cut)
+    ignore = OutcomeModel.fit(m, events, until=cut, position="ignore")
+    t_fit = time.perf_counter() - t0
+    F = m.features_
+    truth = hist.truth.copy()
+    truth["s"] = truth["seeker_id"].map(m._seeker_pos)
+    truth["v"] = truth["vacancy_id"].map(m._vacancy_pos)
+    test = truth[truth["referred_on"] > pd.Timestamp(cut)]
+    hires = test[test["hired"]]
+    q_seekers = np.array(sorted(hires["s"].unique()), dtype=np.int64)
+    rel_hire = [set(hires.loc[hires["s"] == s, "v"]) for s in q_seekers]
+    rel_last = [set(hires.loc[(hires["s"] == s) & hires["lasting180"], "v"]) for s in q_seekers]
+    open_v = np.flatnonzero(~np.asarray(F.expired, bool))
+    # rule-based scores over every open post; the learned rankings re-rank the engine's top POOL
+    rule = m.score_block(q_seekers, open_v).astype(float)
+    pool_pos = np.argsort(-rule, axis=1, kind="stable")[:, :POOL]
+    pool_v = open_v[pool_pos]
+    pa, pb = np.repeat(q_seekers, pool_v.shape[1]), pool_v.ravel()
+    ph, ps = model.predict(m, pa, pb)
+    elh = (ph * ps).reshape(pool_v.shape)
+    pool_rule = np.take_along_axis(rule, pool_pos, axis=1)
+    th, tsy = hist.true_chances(m, pa, pb)
+    true_elh = (th * tsy).reshape(pool_v.shape)
+    tfidf = TfidfAllCells().fit(city.seekers, city.vacancies)
+    tf = tfidf.score_block(q_seekers, open_v)
+    def pool_top(key: np.ndarray) -> np.ndarray:
+        return np.take_along_axis(pool_v, np.argsort(-key, axis=1, kind="stable")[:, :K], axis=1)
+
+    tops = {
+        "rule-based engine": _top(rule, open_v),
+        f"learned (score + {weight:g} × ELH)": pool_top(pool_rule + weight * elh),
+        **{f"learned (score + {w:g} × ELH)": pool_top(pool_rule + w * elh) for w in sweep if w != weight},
+        "expected lasting hire only": np.take_along_axis(pool_v, np.argsort(-elh, axis=1, kind="stable")[:, :K], axis=1),
+        "TF-IDF (all cells)": _top(tf, open_v),
+        "oracle (hidden truth, same pool)": np.take_along_axis(pool_v, np.argsort(-true_elh, axis=1,
+                                                                                  kind="stable")[:, :K], axis=1),
+    }
+    ranking: dict[str, Any] = {}
+    for name, top in tops.items():
+        r_h, n_h = _rank_metrics(top, rel_hire)
+        r_l, n_l = _rank_metrics(top, rel_last)
+        ta, tb = np.repeat(q_seekers, top.shape[1]), top.ravel()
+        h_true, s_true = hist.true_chances(m, ta, tb)
+        ranking[name] = {"recall@10 hires": r_h, "ndcg@10 hires": n_h, "recall@10 lasting": r_l,
+                         "ndcg@10 lasting": n_l,
+                         "true expected lasting hires in top 10": float((h_true * s_true).reshape(top.shape).sum(1).mean())}
+    rule_name, learned_name = "rule-based engine", f"learned (score + {weight:g} × ELH)"
+    # ---- calibration on the test months
+    tr_refs = truth[truth["referred_on"] <= pd.Timestamp(cut)]
+    X = pair_features(m, test["s"].to_numpy(), test["v"].to_numpy(), model.history)
+    p_h_shown, _ = model.predict_features(X, rank=test["rank_shown"].to_numpy(float))
+    y_h = test["hired"].to_numpy(float)
+    const_h = float(tr_refs["hired"].mean())
+    Xh = pair_features(m, hires["s"].to_numpy(), hires["v"].to_numpy(), model.history)
+    _, p_s = model.predict_features(Xh)
+    y_s = hires["lasting180"].to_numpy(float)
+    sp = job_spells(events, until=cut)
+    known, stay, w = ipcw_known(sp["duration"].to_numpy(float), sp["left"].to_numpy(bool))
+    const_s = float(np.average(stay[known], weights=w[known]))
+    calib = {
+        "hire": {"n": int(len(y_h)), "brier": brier(p_h_shown, y_h), "brier_constant": brier(np.full(len(y_h), const_h), y_h),
+                 "reliability": reliability(p_h_shown, y_h)},
+        "stay180": {"n": int(len(y_s)), "brier": brier(p_s, y_s), "brier_constant": brier(np.full(len(y_s), const_s), y_s),
+                    "reliability": reliability(p_s, y_s)},
+    }
+    # ---- position bias: P(hire at the top of a list) vs the hidden truth, on the test referrals
+    t_top, _ = hist.true_chances(m, test["s"].to_numpy(), test["v"].to_numpy())
+    p_corr, _ = model.predict_features(X)
+    p_ign, _ = ignore.predict(m, test["s"].to_numpy(), test["v"].to_numpy())
+    position = {"mae_rank_corrected": float(np.abs(p_corr - t_top).mean()),
+                "mae_ignoring_rank": float(np.abs(p_ign - t_top).mean()),
+                "mean_true": float(t_top.mean()), "mean_rank_corrected": float(p_corr.mean()),
+                "mean_ignoring_rank": float(p_ign.mean()),
+                "log_rank_coefficient": float(model.params["hire"]["coef"][len(model.params["features"])])}
+    # ---- per priority group (reporting only)
+    groups_of = {i: (list(g) if len(g) else ["none"]) for i, g in enumerate(S["priority_groups"])}
+    rec_rule = _per_query_recall(tops[rule_name], rel_last)
+    rec_learn = _per_query_recall(tops[learned_name], rel_last)
+    overall = float(np.nanmean(rec_learn))
+    per_group = {}
+    for g in GROUPS:
+        mask = np.array([g in groups_of[int(s)] for s in q_seekers]) & ~np.isnan(rec_learn)
+        if mask.sum():
+            per_group[g] = {"seekers": int(mask.sum()), "recall@10 lasting rule": float(rec_rule[mask].mean()),
+                            "recall@10 lasting learned": float(rec_learn[mask].mean()),
+                            "ratio to overall": float(rec_learn[mask].mean() / overall) if overall else float("nan")}
+    # ---- priority share in post-side lists (top 10 seekers per test post)
+    posts = np.array(sorted(test["v"].unique()), dtype=np.int64)[:300]
+    sc = m.score_block(np.arange(F.n_seekers), posts).T.astype(float)           # posts × seekers
+    cand = np.argsort(-sc, axis=1, kind="stable")[:, :POOL]
+    ca, cb = cand.ravel(), np.repeat(posts, cand.shape[1])
+    eh, es = model.predict(m, ca, cb)
+    key = outcome_key(np.take_along_axis(sc, cand, axis=1), (eh * es).reshape(cand.shape), weight)
+    prio = np.asarray(F.priority, bool)
+    top_rule = cand[:, :K]
+    top_free = np.stack([c[rerank(kk, K)] for c, kk in zip(cand, key)])
+    top_floor = np.stack([c[rerank(kk, K, prio[c])] for c, kk in zip(cand, key)])
+    share = {"without model": float(prio[top_rule].mean()), "with model": float(prio[top_floor].mean()),
+             "with model, no floor": float(prio[top_free].mean()), "posts": int(len(posts))}
+    rr, rl = ranking[rule_name]["recall@10 lasting"], ranking[learned_name]["recall@10 lasting"]
+    targets = {
+        "recall@10 lasting ≥ 1.3 × rule-based": {"value": rl / rr if rr else float("nan"), "met": bool(rr and rl >= 1.3 * rr)},
+        "every priority group ≥ 0.9 × overall": {
+            "value": min((v["ratio to overall"] for v in per_group.values() if v["seekers"] >= 5), default=float("nan")),
+            "met": all(v["ratio to overall"] >= 0.9 for v in per_group.values() if v["seekers"] >= 5)},
+        "Brier better than constant (hire)": {"value": calib["hire"]["brier"], "met": calib["hire"]["brier"] < calib["hire"]["brier_constant"]},
+        "Brier better than constant (stay 180)": {"value": calib["stay180"]["brier"],
+                                                  "met": calib["stay180"]["brier"] < calib["stay180"]["brier_constant"]},
+        "priority share not lower": {"value": share["with model"] - share["without model"],
+                                     "met": share["with model"] >= share["without model"] - 1e-12},
+        "rank correction beats ignoring rank": {"value": position["mae_rank_corrected"],
+                                                "met": position["mae_rank_corrected"] < position["mae_ignoring_rank"]},
+    }
+    return {
+        "config": {"seekers": n_seekers, "vacancies": n_vacancies, "months": months, "test_months": test_months,
+                   "seed": seed, "weight": weight, "sweep": list(sweep), "cut": str(cut), "extraction": str(city.as_of), "pool": POOL},
+        "data": {"events": int(len(events)), "rejected_events": int(loaded.n_rejected), **model.params["sizes"],
+                 "test_referrals": int(len(test)), "test_hires": int(len(hires)),
+                 "test_lasting_hires": int(hires["lasting180"].sum()), "test_seekers": int(len(q_seekers))},
+        "ranking": ranking, "calibration": calib, "position_bias": position, "per_group": per_group,
+        "priority_share": share, "targets": targets, "seconds": {"setup_and_fit": t_fit, "total": time.perf_counter() - t0},
+    }
+
+
+def _pct(x: float) -> str:
+    return "–" if x is None or not np.isfinite(x) else f"{x:.3f}"
+
+
+def format_report(res: dict[str, Any]) -> str:
+    c, d = res["config"], res["data"]
+    out = [f"Outcome learning: {c['seekers']} seekers, {c['vacancies']} posts, {c['months']} months of history "
+           f"(train ≤ {c['cut']}, test to {c['extraction']}); {d['events']} events, {d['hires']} training hires, "
+           f"{d['spells']} spells ({d['censored']} censored); test: {d['test_seekers']} seekers, {d['test_hires']} hires, "
+           f"{d['test_lasting_hires']} lasting 180 days.", "",
+           "| ranking | recall@10 hires | NDCG@10 hires | recall@10 lasting | NDCG@10 lasting | true exp. lasting hires in top 10 |",
+           "|---|---|---|---|---|---|"]
+    for name, r in res["ranking"].items():
+        out.append(f"| {name} | {_pct(r['recall@10 hires'])} | {_pct(r['ndcg@10 hires'])} | {_pct(r['recall@10 lasting'])} | "
+                   f"{_pct(r['ndcg@10 lasting'])} | {_pct(r['true expected lasting hires in top 10'])} |")
+    out += ["", "| model (test months) | n | Brier | Brier of constant |", "|---|---|---|---|"]
+    for k, v in res["calibration"].items():
+        out.append(f"| {k} | {v['n']} | {_pct(v['brier'])} | {_pct(v['brier_constant'])} |")
+    for k, v in res["calibration"].items():
+        out += ["", f"Reliability ({k}):", "", "| predicted | n | mean predicted | observed |", "|---|---|---|---|"]
+        out += [f"| {r['from']:.2f}–{r['to']:.2f} | {r['n']} | {r['predicted']:.3f} | {r['observed']:.3f} |"
+                for r in v["reliability"]]
+    out += ["", "| priority group | test seekers | recall@10 lasting, rule | recall@10 lasting, learned | ratio to overall |",
+            "|---|---|---|---|---|"]
+    for g, v in res["per_group"].items():
+        out.append(f"| {g} | {v['seekers']} | {_pct(v['recall@10 lasting rule'])} | {_pct(v['recall@10 lasting learned'])} | "
+                   f"{_pct(v['ratio to overall'])} |")
+    s, p = res["priority_share"], res["position_bias"]
+    out += ["", f"Priority-group share in the top 10 of {s['posts']} posts' lists: {s['without model']:.3f} without the "
+            f"model, {s['with model']:.3f} with it ({s['with model, no floor']:.3f} without the priority floor).",
+            f"Position bias: MAE of P(hire at the top) vs truth {p['mae_rank_corrected']:.3f} with the rank correction, "
+            f"{p['mae_ignoring_rank']:.3f} ignoring rank (mean truth {p['mean_true']:.3f}; predicted "
+            f"{p['mean_rank_corrected']:.3f} vs {p['mean_ignoring_rank']:.3f}).", "",
+            "| target | value | met |", "|---|---|---|"]
+    out += [f"| {k} | {_pct(v['value'])} | {'yes' if v['met'] else 'NO'} |" for k, v in res["targets"].items()]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    ap = argparse.ArgumentParser(description="Outcome learning on a generated city with history.")
+    ap.add_argument("--seekers", type=int, default=3000)
+    ap.add_argument("--vacancies", type=int, default=600)
+    ap.add_argument("--months", type=int, default=18)
+    ap.add_argument("--test-months", type=int, default=6)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--weight", type=float, default=1.0, help="outcome weight: score + weight × expected lasting hire")
+    ap.add_argument("--sweep", default="0.5,2,4", help="other outcome weights to report (comma-separated)")
+    ap.add_argument("--settings", default=None, help="engine settings: JSON file or JSON text")
+    ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--smoke", action="store_true", help="tiny city (600 seekers, 160 posts, 12 months, codes off)")
+    a = ap.parse_args(argv)
+    settings = a.settings
+    if settings is not None:
+        settings = json.loads(settings) if settings.lstrip().startswith("{") else str(Path(settings))
+    if a.smoke:
+        a.seekers, a.vacancies, a.months, a.test_months = 600, 160, 12, 4
+        settings = settings or {"occupation": {"use_codes": False}}
+    sweep = tuple(float(x) for x in a.sweep.split(",") if x.strip())
+    res = run(a.seekers, a.vacancies, a.months, a.test_months, a.seed, a.weight, settings, sweep)
+    res["smoke"] = bool(a.smoke)
+    print(format_report(res))
+    if a.json:
+        a.json.parent.mkdir(parents=True, exist_ok=True)
+        a.json.write_text(json.dumps(res, indent=2, ensure_ascii=False, default=float), encoding="utf-8")
+    return res
+
+
+if __name__ == "__main__":
+    main()

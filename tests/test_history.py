@@ -1,0 +1,88 @@
+"""The generator with history: a valid event log, censored spells, a position effect and truth kept apart."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from matcher.core import Matcher
+from matcher.generate import generate_city, write_city
+from matcher.history import HISTORY_COLUMNS, generate_history
+from matcher.io.loader import load_outcomes, load_seekers, load_vacancies
+from matcher.outcomes import job_spells
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    out = tmp_path_factory.mktemp("hist")
+    city = generate_city(500, 150, seed=11, dirty=False)
+    paths = write_city(city, out)
+    s = load_seekers(paths["seekers"], city.as_of).frame
+    v = load_vacancies(paths["vacancies"]).frame
+    m = Matcher({"occupation": {"use_codes": False}}).fit(s, v)
+    return city, m, out, s, v
+
+
+def test_same_seed_same_log_and_truth_is_not_in_the_file(made) -> None:
+    city, m, *_ = made
+    h1 = generate_history(city, 8, matcher=m)
+    h2 = generate_history(city, 8, matcher=m)
+    pd.testing.assert_frame_equal(h1.events, h2.events)
+    assert tuple(h1.events.columns) == HISTORY_COLUMNS
+    assert not {"p_hire_top", "p_stay180", "duration"} & set(h1.events.columns)
+    assert len(h1.truth) == h1.events["outcome"].isin(["referred", "已推荐"]).sum()
+
+
+def test_log_loads_clean_and_spells_are_censored_at_the_extraction_date(made) -> None:
+    city, m, out, s, v = made
+    h = generate_history(city, 10, matcher=m)
+    p = out / "clean.csv"
+    h.events.to_csv(p, index=False)
+    r = load_outcomes(p, s["seeker_id"], v["vacancy_id"])
+    assert r.n_rejected == 0 and r.counts["accepted"] == len(h.events)
+    sp = job_spells(r.frame, city.as_of)
+    assert sp["censored"].any() and sp["left"].any()
+    assert (sp.loc[sp["censored"], "end_on"] == pd.Timestamp(city.as_of)).all()
+    assert r.frame["date"].max() <= pd.Timestamp(city.as_of)
+    left = r.frame[r.frame["outcome"] == "left"]
+    assert set(left["reason"]) <= {"wage", "commute", "shifts", "conditions", "health", "dismissed",
+                                   "contract_end", "other"}
+    ranks = r.frame.loc[r.frame["outcome"] == "referred", "rank_shown"]
+    assert ranks.notna().mean() > 0.6 and ranks.dropna().between(1, 20).all()
+
+
+def test_planted_out_of_order_events_are_exactly_the_loaders_rejects(made) -> None:
+    city, m, out, s, v = made
+    h = generate_history(city, 8, matcher=m, dirty=True)
+    p = out / "dirty.csv"
+    h.events.to_csv(p, index=False)
+    r = load_outcomes(p, s["seeker_id"], v["vacancy_id"])
+    assert sorted(r.rejects["row"]) == sorted(x["row"] for x in h.planted_rejects) and len(h.planted_rejects) == 3
+    assert r.counts["read"] == len(h.events) == r.counts["accepted"] + r.counts["rejected"]
+
+
+def test_position_effect_and_staying_drivers_are_in_the_truth(made) -> None:
+    city, m, *_ = made
+    t = generate_history(city, 12, matcher=m).truth
+    shown = t[t["rank_shown"].notna()]
+    top = shown[shown["rank_shown"] <= 2]
+    low = shown[shown["rank_shown"] >= 10]
+    # same propensity at the top of a list, lower chance once shown lower down
+    assert (low["p_hire_shown"] / low["p_hire_top"]).mean() < 0.75 * (top["p_hire_shown"] / top["p_hire_top"]).mean()
+    # things staff believe: each shortens jobs
+    for term in ("t_wage_short", "t_long_commute", "t_shift_conflict", "t_no_insurance"):
+        assert t.loc[t[term], "p_stay180"].mean() < t.loc[~t[term], "p_stay180"].mean()
+    # 4045 workers mind a missing insurance more than others
+    from matcher.history import HAZARD_TERMS
+    assert HAZARD_TERMS["g4045_no_insurance"] > 0 and t["t_g4045_no_insurance"].any()
+
+
+@pytest.mark.slow
+def test_generate_command_writes_history(tmp_path) -> None:
+    from matcher.cli import main
+
+    assert main(["generate", "--seekers", "300", "--vacancies", "80", "--out", str(tmp_path), "--history", "6"]) == 0
+    f = pd.read_csv(tmp_path / "outcomes.csv", dtype=str, keep_default_na=False)
+    assert {"rank_shown", "list_shown", "staff", "reason"} <= set(f.columns)
+    planted = pd.read_csv(tmp_path / "planted_rows.csv", dtype=str)
+    assert (planted["file"] == "outcomes.csv").sum() == 3

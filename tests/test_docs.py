@@ -29,8 +29,9 @@ def test_input_format_lists_every_outcome_value():
     text = (DOCS / "input-format.md").read_text(encoding="utf-8")
     for value in schema.OUTCOMES:
         assert f"`{value}`" in text, value
-    for zh in schema.OUTCOME_ZH:
-        assert zh in text, zh
+    for zh in schema.OUTCOME_ZH:  # every Chinese spelling the loader accepts
+        if re.search(r"[\u4e00-\u9fff]", zh):
+            assert zh in text, zh
 
 
 def _shipped_text_files():

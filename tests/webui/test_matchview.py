@@ -87,7 +87,7 @@ def test_reasons_render_in_the_request_language(app):
         en = match_view(_match())
     assert en["fits"][1] == "Neighbouring district (Xi District)"
     assert en["gaps"] == ["Pay 500 yuan/month below the expectation",
-                          "Education one level short: senior secondary (high school / vocational) required, "
+                          "Education one level short: senior high / technical secondary required, "
                           "has junior middle school"]
     assert en["fixes"] == ["Take the 焊工 course (for 氩弧焊): this post would score 0.81"]
 

@@ -27,9 +27,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "batch": ("matcher.commands.batch", "command"),
     "report": ("matcher.commands.report", "command"),
     "learn": ("matcher.commands.learn", "command"),
-    "import": ("matcher.commands.webcmds", "import_command"),
-    "serve": ("matcher.commands.webcmds", "serve_command"),
-    "create-user": ("matcher.commands.webcmds", "create_user_command"),
+    "import": ("webui.commands", "import_command"),
+    "serve": ("webui.commands", "serve_command"),
+    "create-user": ("webui.commands", "create_user_command"),
     "schema": ("matcher.commands.schema", "command"),
 }
 

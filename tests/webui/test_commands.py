@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from matcher.cli import main
-from matcher.commands import webcmds
+from webui import commands as webcmds
 from webui import create_app
 from webui.db import new_session
 from webui.models import Import, Seeker, User

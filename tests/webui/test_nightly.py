@@ -249,7 +249,7 @@ def test_unknown_list_mode_falls_back_to_plain(batch_app):
 
 
 def test_serve_option_sets_the_batch_dir(tmp_path, monkeypatch):
-    from matcher.commands.webcmds import _app
+    from webui.commands import _app
 
     monkeypatch.setenv("MATCHER_INSTANCE_PATH", str(tmp_path / "inst"))
     monkeypatch.delenv("MATCHER_BATCH_DIR", raising=False)

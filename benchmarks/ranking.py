@@ -140,7 +140,8 @@ def max_excluded(exclude: dict[str, list[str]], queries: list[str]) -> int:
 def engine_run(bset: BenchSet, settings: Any = None, depth: int = DEPTH, blocking: bool | None = None
                ) -> tuple[M.Run, dict[str, Any]]:
     """Load, normalise, fit and rank every judged seeker; returns (ranx run, info with timings and counts)."""
-    from matcher.core import Matcher, MatchSettings
+    from matcher.core import Matcher
+    from matcher.io.settings import read_settings
     from matcher.io.loader import load_seekers, load_vacancies
 
     info: dict[str, Any] = {}
@@ -149,7 +150,7 @@ def engine_run(bset: BenchSet, settings: Any = None, depth: int = DEPTH, blockin
     info["load_seconds"] = round(time.perf_counter() - t0, 2)
     info["seekers_loaded"], info["vacancies_loaded"] = s_res.counts, v_res.counts
     t0 = time.perf_counter()
-    st = MatchSettings.from_path_or_dict(settings)
+    st = read_settings(settings)
     m = Matcher(st).fit(s_res.frame, v_res.frame)
     info["fit_seconds"] = round(time.perf_counter() - t0, 2)
     info["settings"] = st.to_dict()

@@ -55,7 +55,7 @@ def run(n_seekers: int, n_vacancies: int, batch: Path | None = None, training_sa
         t = time.perf_counter()
         paths = write_city(generate_city(n_seekers, n_vacancies, seed=seed), Path(tmp))
         out["generate_seconds"] = round(time.perf_counter() - t, 2)
-        st = MatchSettings.from_path_or_dict({"reference_date": "2026-11-15"})
+        st = MatchSettings.from_dict({"reference_date": "2026-11-15"})
         t = time.perf_counter()
         s = load_seekers(paths["seekers"], reference_date=st.reference_day()).frame
         v = load_vacancies(paths["vacancies"]).frame

@@ -31,9 +31,10 @@ MatcherFactory = Callable[[pd.DataFrame, pd.DataFrame, object], object]
 
 def default_factory(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: object) -> object:
     """Fit the engine's :class:`matcher.core.Matcher` with ``settings`` (path, dict or None)."""
-    from matcher.core import Matcher, MatchSettings
+    from matcher.core import Matcher
+    from matcher.io.settings import read_settings
 
-    return Matcher(MatchSettings.from_path_or_dict(settings)).fit(seekers, vacancies)
+    return Matcher(read_settings(settings)).fit(seekers, vacancies)
 
 
 @dataclass

@@ -34,7 +34,8 @@ def command(seekers: Path, vacancies: Path, batch: Path | None, settings: str | 
             top_k: int, training_sample: int, courses: tuple[str, ...], out: Path, quiet: bool) -> None:
     """Write the structural-mismatch report (supply and demand, why posts go unfilled and seekers
     stay unmatched, wages, education, compliance, training and wage counterfactuals) to OUT."""
-    from matcher.core import Matcher, MatchSettings
+    from matcher.core import Matcher
+    from matcher.io.settings import read_settings
     from matcher.io.loader import load_seekers, load_vacancies
     from matcher.report.assemble import ReportOptions, build_report
     from matcher.report.pool import read_batch_lists
@@ -44,7 +45,7 @@ def command(seekers: Path, vacancies: Path, batch: Path | None, settings: str | 
         if not quiet:
             click.echo(msg, err=True)
     t0 = time.perf_counter()
-    st = MatchSettings.from_path_or_dict(settings)
+    st = read_settings(settings)
     opts = ReportOptions(threshold=threshold, top_k=top_k, training_sample=training_sample,
                          courses=list(courses) or None, lang=lang)
     opts.validate()

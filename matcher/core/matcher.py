@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any, Callable
 
 import numpy as np
@@ -28,14 +27,6 @@ from matcher.core.features import Features, Resources, as_list, build_features
 from matcher.core.ranking import RANK_DECIMALS, id_order, rank_key, top_k, top_k_rows, top_k_sparse
 from matcher.core.settings import MatchSettings
 from matcher.errors import MatcherError, NotFittedError, UnknownIdError
-
-
-@lru_cache(maxsize=1)
-def default_proximity() -> Any:
-    """The occupation proximity with default parameters, fitted once per process and shared (read-only)."""
-    from matcher.occupations.proximity import OccupationProximity
-
-    return OccupationProximity().fit()
 
 
 #: for_seeker scores at most this many posts in one pass with their parts (explanations come from
@@ -87,13 +78,16 @@ class Matcher:
     Parameters
     ----------
     settings:
-        :class:`MatchSettings`, a dict / path / JSON string for
-        :meth:`MatchSettings.from_path_or_dict`, or None for the defaults.
+        :class:`MatchSettings`, a (partial) dict for :meth:`MatchSettings.from_dict`,
+        or None for the defaults. The core reads no files: read a settings file
+        with :func:`matcher.io.settings.read_settings`.
     skill_normaliser, occupation_coder, occupation_proximity, district_relation:
         collaborators; None builds the package's own
         (:class:`matcher.skills.normaliser.SkillNormaliser`, fitted on the
-        market's item texts; :func:`matcher.occupations.coder.default_coder`
-        and :func:`default_proximity`, both fitted once per process and shared;
+        market's item texts; :func:`matcher.occupations.coder.default_coder`;
+        a fresh :class:`matcher.occupations.proximity.OccupationProximity`
+        fitted for this matcher (the core keeps no process-wide cache: the
+        market layer, :mod:`matcher.market`, shares one and passes it in);
         :func:`matcher.normalise.districts.district_relation`). Injected
         objects are used as given (already fitted).
 
@@ -103,11 +97,11 @@ class Matcher:
     object, so one matcher may serve many threads.
     """
 
-    def __init__(self, settings: MatchSettings | dict | str | None = None, *,
+    def __init__(self, settings: MatchSettings | dict | None = None, *,
                  skill_normaliser: Any = None, occupation_coder: Any = None,
                  occupation_proximity: Any = None,
                  district_relation: Callable[[str, str], str] | None = None) -> None:
-        self.settings = MatchSettings.from_path_or_dict(settings)
+        self.settings = MatchSettings.from_dict(settings)
         self.skill_normaliser = skill_normaliser
         self.occupation_coder = occupation_coder
         self.occupation_proximity = occupation_proximity
@@ -133,7 +127,8 @@ class Matcher:
                 from matcher.occupations.coder import default_coder
                 coder = default_coder()
             if prox is None:
-                prox = default_proximity()
+                from matcher.occupations.proximity import OccupationProximity
+                prox = OccupationProximity().fit()
         rel = self.district_relation
         if rel is None:
             from matcher.normalise.districts import district_relation as rel

@@ -87,7 +87,10 @@ class Explainer:
         self.F, self.st, self.seekers, self.vacancies, self.norm = F, st, seekers, vacancies, normaliser
         self.levels = _level_names()
         self.fit_at, self.gap_at = thresholds(st)
-        self._courses: dict[str, str | None] = {}
+        # the first course of every skill a post lists, looked up once here: a query never writes into
+        # the explainer (one fitted matcher serves many threads)
+        self._courses: dict[str, str | None] = {sid: self._first_course(sid)
+                                                for sid in dict.fromkeys(F.vacancy_item_ids) if sid}
         self._vcols = {c: (vacancies[c].tolist() if c in vacancies.columns else [None] * F.n_vacancies)
                        for c in ("gender_requirement", "gender_requirement_raw", "age_min", "age_max", "expires_on")}
         self._scols = {c: (seekers[c].tolist() if c in seekers.columns else [None] * F.n_seekers)
@@ -99,15 +102,20 @@ class Explainer:
     # -------------------------------------------------------------- pieces
     def course(self, skill_id: str | None) -> str | None:
         """First training course for a canonical skill id (None for free text or no course)."""
-        if not skill_id or self.norm is None or not hasattr(self.norm, "courses_for"):
+        if not skill_id:
             return None
-        if skill_id not in self._courses:
-            try:
-                found = list(self.norm.courses_for([skill_id]))
-            except (KeyError, ValueError):
-                found = []
-            self._courses[skill_id] = str(found[0]) if found else None
-        return self._courses[skill_id]
+        if skill_id in self._courses:
+            return self._courses[skill_id]
+        return self._first_course(skill_id)
+
+    def _first_course(self, skill_id: str) -> str | None:
+        if self.norm is None or not hasattr(self.norm, "courses_for"):
+            return None
+        try:
+            found = list(self.norm.courses_for([skill_id]))
+        except (KeyError, ValueError):
+            found = []
+        return str(found[0]) if found else None
 
     @staticmethod
     def _row(m: Any, i: int) -> tuple[np.ndarray, np.ndarray]:

@@ -503,7 +503,7 @@ def load_market(path: str | Path, *, seekers: Any = None, vacancies: Any = None,
     seekers_f = _frame_from_parquet(folder / "seekers.parquet", spec["frames"]["seekers"])
     vacancies_f = _frame_from_parquet(folder / "vacancies.parquet", spec["frames"]["vacancies"])
     from matcher.core.compare import prepare_fast_path
-    from matcher.core.features import Features
+    from matcher.core.fitted import Features
 
     with np.load(folder / "features.npz", allow_pickle=False) as z:
         arrays = {k: z[k] for k in z.files}

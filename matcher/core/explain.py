@@ -25,7 +25,9 @@ import numpy as np
 import pandas as pd
 
 from matcher.core.compare import EDU_STATUS, PRIORITY, Grid, GridScores, education_status, relation_scores
-from matcher.core.features import RELATIONS, Features, as_list
+from matcher.core.cells import as_list
+from matcher.core.fitted import Features
+from matcher.core.tables import RELATIONS
 from matcher.core.fairness import outside_window, vacancy_flags
 from matcher.core.reasons import pair_verdicts, place, thresholds
 from matcher.core.settings import DIMENSIONS, MatchSettings

@@ -19,11 +19,13 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from matcher.core.blocking import blocking_recall, candidate_matrix
+from matcher.core.blocking import candidate_matrix
 from matcher.core.compare import Grid, GridScores, prepare_fast_path, score_grid
 from matcher.core.explain import Explainer, Match
 from matcher.core.fairness import fair_min_counts, fair_rerank, outside_window, vacancy_flags
-from matcher.core.features import Features, Resources, as_list, build_features
+from matcher.core.cells import as_list
+from matcher.core.features import build_features
+from matcher.core.fitted import Features, Resources
 from matcher.core.ranking import RANK_DECIMALS, id_order, rank_key, top_k, top_k_rows, top_k_sparse
 from matcher.core.settings import MatchSettings
 from matcher.errors import MatcherError, NotFittedError, UnknownIdError
@@ -493,6 +495,22 @@ class Matcher:
         return out
 
     def blocking_recall(self, seeker_idx: np.ndarray | None = None, k: int = 10) -> dict[str, Any]:
-        """Recall of blocked vs exhaustive top-k (see :func:`matcher.core.blocking.blocking_recall`)."""
-        self._check()
-        return blocking_recall(self, seeker_idx, k)
+        """Recall of blocked top-k against exhaustive top-k on the fitted market.
+
+        Returns ``{"k", "seekers", "recall" (share of exhaustive top-k pairs kept),
+        "mean_candidates" (per seeker), "pair_share" (candidates / all pairs)}``.
+        ``seeker_idx`` defaults to every seeker.
+        """
+        F = self._check()
+        a = np.arange(F.n_seekers) if seeker_idx is None else np.asarray(seeker_idx, dtype=np.int64)
+        ex_idx, _ = self.top_k_block(a, k, blocking=False)
+        bl_idx, _ = self.top_k_block(a, k, blocking=True)
+        hit = total = 0
+        for e_row, b_row in zip(ex_idx, bl_idx):
+            e = set(e_row[e_row >= 0].tolist())
+            total += len(e)
+            hit += len(e & set(b_row[b_row >= 0].tolist()))
+        C = candidate_matrix(F, self.settings, a)
+        return {"k": k, "seekers": int(len(a)), "recall": hit / total if total else 1.0,
+                "mean_candidates": float(C.nnz / max(len(a), 1)),
+                "pair_share": float(C.nnz / max(len(a) * F.n_vacancies, 1))}

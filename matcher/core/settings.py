@@ -61,7 +61,7 @@ class OccupationSettings:
     semantic_weight: float = 0.5       # share of the LSA (latent semantic) cosine in the text similarity
     semantic_dims: int = 100           # LSA dimensions (truncated SVD fitted on the vacancy vectors)
     max_terms: int = 0                 # keep only this many strongest terms per text vector (0 = all)
-    auto_calibrate_text: bool = True   # read floor/ceiling off the market at fit (see features._text_calibration)
+    auto_calibrate_text: bool = True   # read floor/ceiling off the market at fit (see text.text_calibration)
     text_floor: float = 0.05           # cosine at or below which text similarity scores 0 (when not auto)
     text_ceiling: float = 0.45         # cosine at or above which text similarity scores 1 (when not auto)
     code_weight: float = 0.4           # share of occupation-code proximity when codes are known

@@ -91,6 +91,8 @@ def build_features(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: Mat
     x["seek_best_t"] = it["seek_best"].T.tocsr()
     x["vacancy_has_skills"] = has_req | has_cert            # required items: evidence even without seeker items
     x["vacancy_has_items"] = has_req | has_cert | has_pref
+    x["seeker_item_cert"] = it["seeker_item_cert"]          # the permit rule (matcher.core.certificates)
+    x["vacancy_item_permit"] = it["vacancy_item_permit"]
     x["vectorizer"] = tx["vectorizer"]
     x["vacancy_text_T"] = v_text.T.tocsr()
     if tx["semantic"] is not None:

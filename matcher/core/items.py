@@ -15,18 +15,31 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.core.certificates import cert_level
+from matcher.core.certificates import cert_level, names_certificate, permit_category, permit_satisfied
 from matcher.core.settings import MatchSettings
 from matcher.core.text import fold
 
 
-def incidence(lists: list[list[str]], vocab: dict[str, int], display: list[str],
-               transpose: bool = False) -> sp.csr_matrix:
+#: key prefix of a seeker's certificate whose text does not name a certificate (``初级会计`` listed under
+#: certificates): kept apart from the same text listed as a skill, since only certificates satisfy a permit
+CERT_KEY = "\x1fcert "
+
+
+def incidence(lists: list[list[Any]], vocab: dict[str, int], display: list[str],
+              transpose: bool = False) -> sp.csr_matrix:
+    """Rows × distinct items (0/1). An item is a text (key: its :func:`fold`) or a ``(prefix, text)`` pair
+    (key: prefix + fold); ``vocab`` maps keys to columns and ``display`` holds each column's first text."""
     rows, cols = [], []
     for i, items in enumerate(lists):
         seen = set()
-        for t in items:
-            k = fold(t)
+        for item in items:
+            if isinstance(item, tuple):
+                prefix, t = item
+                k = fold(t)
+                k = prefix + k if k else k
+            else:
+                t = item
+                k = fold(t)
             if not k or k in seen:
                 continue
             seen.add(k)
@@ -82,6 +95,42 @@ def pnorm_rows(m: sp.csr_matrix, p: float) -> sp.csr_matrix:
 
 
 
+def permit_rule(sim: sp.csr_matrix, s_display: list[str], seeker_cert: np.ndarray, v_display: list[str],
+                vacancy_cert: np.ndarray, level_shortfall: float = 1.0) -> sp.csr_matrix:
+    """Item similarities with the permit rule applied (:mod:`matcher.core.certificates`).
+
+    A vacancy certificate (permit) is matched only by seeker certificates: the
+    similarity of a seeker skill to it is 0. For a special-operation permit
+    the category decides: 1 for a seeker certificate of the same category (a
+    covering class for driving licences; times ``level_shortfall`` when it
+    states a lower level than asked), 0 for any other, whatever the text
+    similarity.
+    """
+    if not vacancy_cert.any():
+        return sim
+    coo = sim.tocoo()
+    keep = ~(vacancy_cert[coo.col] & ~seeker_cert[coo.row])
+    rows, cols, vals = coo.row[keep], coo.col[keep], coo.data[keep]
+    v_cat = {j: permit_category(v_display[j]) for j in np.flatnonzero(vacancy_cert).tolist()}
+    special = {j for j, c in v_cat.items() if c}
+    if special:
+        s_cat = {u: permit_category(s_display[u]) for u in np.flatnonzero(seeker_cert).tolist()}
+        ruled = {(u, r): permit_satisfied(s_display[u], v_display[r]) for u, cu in s_cat.items() if cu
+                 for r in special if v_cat[r] == cu}
+        on_special = np.fromiter((c in special for c in cols.tolist()), dtype=bool, count=len(cols))
+        rows, cols, vals = rows[~on_special], cols[~on_special], vals[~on_special]
+        add = [(u, r) for (u, r), ok in ruled.items() if ok]
+        if add:
+            rows = np.concatenate([rows, np.array([u for u, _ in add], dtype=rows.dtype)])
+            cols = np.concatenate([cols, np.array([r for _, r in add], dtype=cols.dtype)])
+            lv = [(cert_level(s_display[u]), cert_level(v_display[r])) for u, r in add]
+            vals = np.concatenate([vals, np.array([level_shortfall if 0 < a < b else 1.0 for a, b in lv])])
+    out = sp.csr_matrix((vals, (rows, cols)), shape=sim.shape)
+    out.sum_duplicates()
+    out.eliminate_zeros()
+    return out
+
+
 def build_items(s_skills: list[list[str]], s_certs: list[list[str]], v_req: list[list[str]],
                 v_pref: list[list[str]], v_cert: list[list[str]], settings: MatchSettings,
                 normaliser: Any) -> dict[str, Any]:
@@ -90,13 +139,23 @@ def build_items(s_skills: list[list[str]], s_certs: list[list[str]], v_req: list
     k = settings.skills
     s_vocab: dict[str, int] = {}
     s_display: list[str] = []
-    S = incidence([a + b for a, b in zip(s_skills, s_certs)], s_vocab, s_display)
+    S = incidence([a + [c if names_certificate(c) else (CERT_KEY, c) for c in b] for a, b in zip(s_skills, s_certs)],
+                  s_vocab, s_display)
     v_vocab: dict[str, int] = {}
     v_display: list[str] = []
     req = incidence(v_req, v_vocab, v_display)
     pref = incidence(v_pref, v_vocab, v_display)
     cert = incidence(v_cert, v_vocab, v_display)
     nu, nr = len(s_display), len(v_display)
+    # certificates: a seeker item listed as a certificate or naming one; a vacancy item some post lists under
+    # certificates_required or naming a certificate (a permit: only a certificate satisfies it)
+    seeker_cert = np.zeros(nu, dtype=bool)
+    for key, j in s_vocab.items():
+        seeker_cert[j] = key.startswith(CERT_KEY) or names_certificate(s_display[j])
+    listed_cert = np.zeros(nr, dtype=bool)
+    if cert.nnz:
+        listed_cert[np.unique(cert.indices)] = True
+    vacancy_cert = listed_cert | np.array([names_certificate(t) for t in v_display], dtype=bool)
     S.resize((ns, nu))
     req.resize((nv, nr))
     pref.resize((nv, nr))
@@ -119,6 +178,7 @@ def build_items(s_skills: list[list[str]], s_certs: list[list[str]], v_req: list
         short = (lv_u[coo.row] > 0) & (lv_r[coo.col] > 0) & (lv_u[coo.row] < lv_r[coo.col])
         coo.data[short] *= k.certificate_level_shortfall
         sim = coo.tocsr()
+        sim = permit_rule(sim, s_display, seeker_cert, v_display, vacancy_cert, k.certificate_level_shortfall)
         s_ids = [first_skill_id(m) for m in norm.normalise_many(s_display)]
         v_ids = [first_skill_id(m) for m in norm.normalise_many(v_display)]
     else:
@@ -156,4 +216,5 @@ def build_items(s_skills: list[list[str]], s_certs: list[list[str]], v_req: list
             "req_mean": req_mean, "pref_mean": pref_mean, "cert_mean": cert_mean,
             "sim": sim, "simp": simp, "has_req": has_req, "has_pref": has_pref, "has_cert": has_cert,
             "s_display": s_display, "v_display": v_display, "s_ids": s_ids, "v_ids": v_ids,
-            "vmix": vmix, "seek_best": seek_best}
+            "vmix": vmix, "seek_best": seek_best, "seeker_item_cert": seeker_cert,
+            "vacancy_item_permit": vacancy_cert}

@@ -32,6 +32,9 @@ from matcher.errors import SettingsError
 #: The scored dimensions, in the fixed order used for contributions.
 DIMENSIONS: tuple[str, ...] = ("skills", "occupation", "education", "wage", "place", "conditions")
 
+#: Points of an offered wage range the expectation can be compared with (``wage.basis``).
+WAGE_BASES: tuple[str, ...] = ("bottom", "middle", "top")
+
 #: Canonical priority-group codes (see matcher.schema).
 PRIORITY_GROUPS: tuple[str, ...] = vocab.PRIORITY_GROUPS
 
@@ -85,10 +88,11 @@ class EducationSettings:
 
 @dataclass
 class WageSettings:
-    """Logistic slope in the relative gap (offered - expected) / expected."""
+    """Logistic slope in the relative gap (offered - expected) / expected; which offer is compared."""
 
     midpoint: float = -0.15            # relative gap scoring half of a met expectation
     slope: float = 0.06                # logistic scale; larger is gentler
+    basis: str = "bottom"              # point of an offered range compared: bottom (reliably paid), middle, top
 
 
 @dataclass
@@ -279,6 +283,8 @@ class MatchSettings:
                 _unit(f"{sec}.{n}", getattr(getattr(self, sec), n))
         if self.wage.slope <= 0:
             raise SettingsError(f"wage.slope must be > 0, got {self.wage.slope!r}.")
+        if self.wage.basis not in WAGE_BASES:
+            raise SettingsError(f"wage.basis must be one of {', '.join(WAGE_BASES)}, got {self.wage.basis!r}.")
         bad = sorted(set(self.priority.groups) - set(PRIORITY_GROUPS))
         if bad:
             raise SettingsError(f"priority.groups has unknown group(s) {bad}; expected some of {list(PRIORITY_GROUPS)}.")
@@ -343,6 +349,10 @@ def _check_type(value: Any, tp: Any, key: str) -> Any:
     if tp is bool:
         if not isinstance(value, bool):
             raise SettingsError(f"{key} must be true or false, got {value!r}.")
+        return value
+    if tp is str:
+        if not isinstance(value, str):
+            raise SettingsError(f"{key} must be a string, got {value!r}.")
         return value
     if origin is list:
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):

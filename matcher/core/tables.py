@@ -31,6 +31,19 @@ def wage_curve(rel_gap: np.ndarray, st: MatchSettings) -> np.ndarray:
         return np.where(rel_gap >= 0, 1.0, np.clip(raw / at0, 0.0, 1.0))
 
 
+def offer_at_basis(omin: np.ndarray, omax: np.ndarray, basis: str) -> np.ndarray:
+    """The offered wage compared with the expectation (``wage.basis``): the bottom of the range (what the post
+    reliably pays), its middle or its top; a post stating one end only offers that end."""
+    omin, omax = np.asarray(omin, dtype=float), np.asarray(omax, dtype=float)
+    lo = np.where(np.isnan(omin), omax, omin)
+    hi = np.where(np.isnan(omax), omin, omax)
+    if basis == "bottom":
+        return lo
+    if basis == "top":
+        return hi
+    return (lo + hi) / 2.0
+
+
 def relation_scores(st: MatchSettings) -> np.ndarray:
     """Score per relation in :data:`RELATIONS` order (unknown = NaN)."""
     p = st.place
@@ -59,7 +72,7 @@ def build_scalars(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: Matc
     wexp = np.where(s_neg | ~(wexp > 0), np.nan, wexp)
     omin, omax = number_column(vacancies, "wage_min"), number_column(vacancies, "wage_max")
     v_neg = flag_column(vacancies, "wage_negotiable")
-    woff = np.where(np.isnan(omax), omin, omax)
+    woff = offer_at_basis(omin, omax, settings.wage.basis)
     woff = np.where(v_neg | ~(woff > 0), np.nan, woff)
 
     d_vocab: dict[str, int] = {}

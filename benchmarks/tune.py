@@ -92,14 +92,12 @@ class Components:
 
 def extract(bset: BenchSet, settings: Any = None, chunk: int = 200) -> Components:
     """Fit the engine on the set and compute every dimension's scores for the judged seekers."""
-    from matcher.core import DIMENSIONS, Matcher, MatchSettings
-    from matcher.io.settings import read_settings
+    from matcher.core import DIMENSIONS, MatchSettings
     from matcher.core.compare import Grid, score_grid
-    from matcher.io.loader import load_seekers, load_vacancies
+    from matcher.market import build_market
 
-    base = read_settings(settings)
-    s_res, v_res = load_seekers(bset.seekers_path), load_vacancies(bset.vacancies_path)
-    m = Matcher(base).fit(s_res.frame, v_res.frame)
+    market = build_market(bset.seekers_path, bset.vacancies_path, settings=settings)
+    base, m = market.settings, market.matcher
     all_on = base.to_dict()
     all_on["weights"] = {d: 1.0 for d in DIMENSIONS}
     st_on = MatchSettings.from_dict(all_on)

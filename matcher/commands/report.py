@@ -28,10 +28,13 @@ from matcher.report.analysis import DEFAULT_THRESHOLD
 @click.option("--training-sample", default=2000, show_default=True, type=click.IntRange(min=0),
               help="At most this many unmatched/weak seekers are re-scored for training (0 = skip).")
 @click.option("--course", "courses", multiple=True, help="Only these training courses (repeatable), e.g. --course 焊工.")
+@click.option("--outcomes", "outcomes", default=None, type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Outcome event log: adds the section 'unstable re-employment / 就业不稳定'.")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="HTML file to write.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 def command(seekers: Path, vacancies: Path, batch: Path | None, settings: str | None, lang: str, threshold: float,
-            top_k: int, training_sample: int, courses: tuple[str, ...], out: Path, quiet: bool) -> None:
+            top_k: int, training_sample: int, courses: tuple[str, ...], outcomes: Path | None, out: Path,
+            quiet: bool) -> None:
     """Write the structural-mismatch report (supply and demand, why posts go unfilled and seekers
     stay unmatched, wages, education, compliance, training and wage counterfactuals) to OUT."""
     from matcher.core import Matcher, MatchSettings
@@ -56,7 +59,14 @@ def command(seekers: Path, vacancies: Path, batch: Path | None, settings: str | 
     say(f"fitted in {time.perf_counter() - t1:.1f} s")
     lists = read_batch_lists(batch) if batch is not None else None
     t2 = time.perf_counter()
-    rep = build_report(m, opts, lists)
+    events = None
+    if outcomes is not None:
+        from matcher.io.loader import load_outcomes
+
+        res = load_outcomes(outcomes, s.frame["seeker_id"].astype(str), v.frame["vacancy_id"].astype(str))
+        say(res.summary_line())
+        events = res.frame
+    rep = build_report(m, opts, lists, outcomes=events)
     say(f"analysed in {time.perf_counter() - t2:.1f} s: {rep['meta']['timings']}")
     html = render_html(rep, lang)
     out.parent.mkdir(parents=True, exist_ok=True)

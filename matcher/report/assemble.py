@@ -63,13 +63,16 @@ class ReportOptions:
 
 
 def build_report(matcher, options: ReportOptions | None = None,
-                 batch_lists: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> dict[str, Any]:
+                 batch_lists: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+                 outcomes: pd.DataFrame | None = None) -> dict[str, Any]:
     """Every section of the report as plain data (see :mod:`matcher.report.analysis` for definitions).
 
     ``batch_lists`` are the batch's (seeker_matches, vacancy_matches) tables;
     without them the candidate pool is scored here. Returns a dict with
     ``meta`` (counts, options, settings extract, timings in seconds), the
     tables, and ``charts`` (data URIs, or None when a chart has no data).
+    ``outcomes`` (an accepted outcome event log) adds ``retention``, the
+    "unstable re-employment" section (:mod:`matcher.report.retention`).
     """
     opt = options or ReportOptions()
     opt.validate()
@@ -158,6 +161,15 @@ def build_report(matcher, options: ReportOptions | None = None,
         }
         meta["chart_lang"] = lang
         lap("charts")
+    from matcher.outcomes.rank import attached
+
+    meta["outcome_model"] = attached(matcher)      # None: no outcome model in use
+    if outcomes is not None:
+        from matcher.report import retention as R
+
+        out["retention"] = R.analyse(outcomes, matcher.seekers_, matcher.vacancies_, matcher,
+                                     extraction_date=matcher.settings.reference_day())
+        lap("retention")
     meta["timings"]["total"] = round(sum(v for k, v in T.items() if k != "total"), 3)
     return out
 

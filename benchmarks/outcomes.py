@@ -49,8 +49,11 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.baselines import TfidfAllCells
+import copy
+
 from matcher.core import Matcher
 from matcher.generate import generate_city, write_city
+from matcher.market import build_market, resolve_settings
 from matcher.history import generate_history
 from matcher.io.loader import load_outcomes, load_seekers, load_vacancies
 from matcher.outcomes import OutcomeModel, job_spells
@@ -59,7 +62,6 @@ from matcher.outcomes.model import brier, ipcw_known, reliability
 from matcher.outcomes.ranking import outcome_key, rerank
 
 K = 10
-POOL = 100
 GROUPS = ("4045", "rural_migrant", "graduate", "zero_employment_family", "disabled", "veteran", "none")
 
 
@@ -86,16 +88,30 @@ def _top(scores: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return np.take_along_axis(np.broadcast_to(cols, scores.shape), order, axis=1)
 
 
+def _product_tops(mk: Any, seekers: np.ndarray, weight: float, rank_by: str = "score") -> np.ndarray:
+    """Top K post positions per seeker from the product route: the market's OutcomeMatcher.for_seeker with
+    ``outcomes.weight`` / ``outcomes.rank_by`` set (a copy of the fitted matcher with those settings)."""
+    om = copy.copy(mk.matcher)
+    om.settings = mk.settings.with_values(outcomes={"weight": float(weight), "rank_by": rank_by})
+    F = om.features_
+    out = np.full((len(seekers), K), -1, dtype=np.int64)
+    for i, s in enumerate(seekers):
+        got = [om._vacancy_pos[x.vacancy_id] for x in om.for_seeker(str(F.seeker_ids[s]), K)]
+        out[i, :len(got)] = got
+    return out
+
+
 def run(n_seekers: int, n_vacancies: int, months: int, test_months: int, seed: int, weight: float,
-        settings: Any = None, sweep: tuple[float, ...] = (0.5, 2.0, 4.0)) -> dict[str, Any]:
+        settings: Any = None, sweep: tuple[float, ...] = (0.5, 2.0, 4.0), explore: float = 0.2) -> dict[str, Any]:
     t0 = time.perf_counter()
     city = generate_city(n_seekers, n_vacancies, seed=seed, dirty=False)
+    st = resolve_settings(settings, city.as_of)          # one reference date: the extraction date
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_city(city, tmp)
         S = load_seekers(paths["seekers"], city.as_of).frame
         V = load_vacancies(paths["vacancies"]).frame
-        m = Matcher(settings).fit(S, V)
-        hist = generate_history(city, months, matcher=m)
+        m = Matcher(st).fit(S, V)
+        hist = generate_history(city, months, matcher=m, explore=explore)
         hist.events.to_csv(Path(tmp) / "history.csv", index=False, encoding="utf-8-sig")
         loaded = load_outcomes(Path(tmp) / "history.csv", S["seeker_id"], V["vacancy_id"])
     events = loaded.frame
@@ -103,6 +119,9 @@ def run(n_seekers: int, n_vacancies: int, months: int, test_months: int, seed: i
     cut = (as_of - pd.Timedelta(days=int(round(test_months * 30.44)))).date()
     model = OutcomeModel.fit(m, events, until=cut)
     ignore = OutcomeModel.fit(m, events, until=cut, position="ignore")
+    # the product route: the market built with the model (build_market), its matcher ranks with the outcome term
+    mk = build_market(S, V, settings=st.with_values(outcomes={"weight": float(weight)}), model=model)
+    POOL = int(mk.settings.outcomes.pool)
     t_fit = time.perf_counter() - t0
     F = m.features_
     truth = hist.truth.copy()
@@ -110,43 +129,50 @@ def run(n_seekers: int, n_vacancies: int, months: int, test_months: int, seed: i
     truth["v"] = truth["vacancy_id"].map(m._vacancy_pos)
     test = truth[truth["referred_on"] > pd.Timestamp(cut)]
     hires = test[test["hired"]]
-    q_seekers = np.array(sorted(hires["s"].unique()), dtype=np.int64)
-    rel_hire = [set(hires.loc[hires["s"] == s, "v"]) for s in q_seekers]
-    rel_last = [set(hires.loc[(hires["s"] == s) & hires["lasting180"], "v"]) for s in q_seekers]
-    open_v = np.flatnonzero(~np.asarray(F.expired, bool))
-    # rule-based scores over every open post; the learned rankings re-rank the engine's top POOL
-    rule = m.score_block(q_seekers, open_v).astype(float)
+    tx = test[test["explore"]]                       # exploration referrals: drawn uniformly from the pool
+    q_all = np.array(sorted(set(hires["s"]) | set(tx["s"])), dtype=np.int64)
+    open_v = np.flatnonzero(mk.open_mask)
+    # rule-based scores over every open post; the learned rankings (product route) re-rank its top POOL
+    rule = m.score_block(q_all, open_v).astype(float)
     pool_pos = np.argsort(-rule, axis=1, kind="stable")[:, :POOL]
     pool_v = open_v[pool_pos]
-    pa, pb = np.repeat(q_seekers, pool_v.shape[1]), pool_v.ravel()
-    ph, ps = model.predict(m, pa, pb)
-    elh = (ph * ps).reshape(pool_v.shape)
-    pool_rule = np.take_along_axis(rule, pool_pos, axis=1)
+    pa, pb = np.repeat(q_all, pool_v.shape[1]), pool_v.ravel()
     th, tsy = hist.true_chances(m, pa, pb)
     true_elh = (th * tsy).reshape(pool_v.shape)
     tfidf = TfidfAllCells().fit(city.seekers, city.vacancies)
-    tf = tfidf.score_block(q_seekers, open_v)
-    def pool_top(key: np.ndarray) -> np.ndarray:
-        return np.take_along_axis(pool_v, np.argsort(-key, axis=1, kind="stable")[:, :K], axis=1)
-
-    tops = {
+    tf = tfidf.score_block(q_all, open_v)
+    t_rank = time.perf_counter()
+    tops_all = {
         "rule-based engine": _top(rule, open_v),
-        f"learned (score + {weight:g} × ELH)": pool_top(pool_rule + weight * elh),
-        **{f"learned (score + {w:g} × ELH)": pool_top(pool_rule + w * elh) for w in sweep if w != weight},
-        "expected lasting hire only": np.take_along_axis(pool_v, np.argsort(-elh, axis=1, kind="stable")[:, :K], axis=1),
+        f"learned (score + {weight:g} × ELH)": _product_tops(mk, q_all, weight),
+        **{f"learned (score + {w:g} × ELH)": _product_tops(mk, q_all, w) for w in sweep if w != weight},
+        "expected lasting hire only": _product_tops(mk, q_all, weight, "lasting_hire"),
         "TF-IDF (all cells)": _top(tf, open_v),
         "oracle (hidden truth, same pool)": np.take_along_axis(pool_v, np.argsort(-true_elh, axis=1,
                                                                                   kind="stable")[:, :K], axis=1),
     }
+    t_rank = time.perf_counter() - t_rank
+    qi = {int(s): i for i, s in enumerate(q_all)}
+    q_seekers = np.array(sorted(hires["s"].unique()), dtype=np.int64)
+    rows = np.array([qi[int(s)] for s in q_seekers], dtype=np.int64)
+    tops = {k: v[rows] for k, v in tops_all.items()}
+    rel_hire = [set(hires.loc[hires["s"] == s, "v"]) for s in q_seekers]
+    rel_last = [set(hires.loc[(hires["s"] == s) & hires["lasting180"], "v"]) for s in q_seekers]
     ranking: dict[str, Any] = {}
     for name, top in tops.items():
         r_h, n_h = _rank_metrics(top, rel_hire)
         r_l, n_l = _rank_metrics(top, rel_last)
         ta, tb = np.repeat(q_seekers, top.shape[1]), top.ravel()
-        h_true, s_true = hist.true_chances(m, ta, tb)
+        ok = tb >= 0
+        h_true, s_true = hist.true_chances(m, ta[ok], tb[ok])
+        elh_true = np.zeros(len(tb))
+        elh_true[ok] = h_true * s_true
         ranking[name] = {"recall@10 hires": r_h, "ndcg@10 hires": n_h, "recall@10 lasting": r_l,
                          "ndcg@10 lasting": n_l,
-                         "true expected lasting hires in top 10": float((h_true * s_true).reshape(top.shape).sum(1).mean())}
+                         "true expected lasting hires in top 10": float(elh_true.reshape(top.shape).sum(1).mean())}
+    # ---- off-policy: exploration referrals of the test months (posts drawn uniformly from the seeker's
+    # best EXPLORE_POOL by score, in random order), so which post was referred is independent of every ranking
+    exploration = _exploration(tops_all, qi, tx)
     rule_name, learned_name = "rule-based engine", f"learned (score + {weight:g} × ELH)"
     # ---- calibration on the test months
     tr_refs = truth[truth["referred_on"] <= pd.Timestamp(cut)]
@@ -187,22 +213,30 @@ def run(n_seekers: int, n_vacancies: int, months: int, test_months: int, seed: i
             per_group[g] = {"seekers": int(mask.sum()), "recall@10 lasting rule": float(rec_rule[mask].mean()),
                             "recall@10 lasting learned": float(rec_learn[mask].mean()),
                             "ratio to overall": float(rec_learn[mask].mean() / overall) if overall else float("nan")}
-    # ---- priority share in post-side lists (top 10 seekers per test post)
-    posts = np.array(sorted(test["v"].unique()), dtype=np.int64)[:300]
-    sc = m.score_block(np.arange(F.n_seekers), posts).T.astype(float)           # posts × seekers
-    cand = np.argsort(-sc, axis=1, kind="stable")[:, :POOL]
-    ca, cb = cand.ravel(), np.repeat(posts, cand.shape[1])
-    eh, es = model.predict(m, ca, cb)
-    key = outcome_key(np.take_along_axis(sc, cand, axis=1), (eh * es).reshape(cand.shape), weight)
+    # ---- priority share in post-side lists (top 10 seekers per test post): the product's for_vacancy (with its
+    # priority floor) against the rules' list; the no-floor figure re-ranks the same pool without the floor
+    posts = np.array(sorted(set(test["v"]) & set(open_v.tolist())), dtype=np.int64)[:300]
     prio = np.asarray(F.priority, bool)
-    top_rule = cand[:, :K]
-    top_free = np.stack([c[rerank(kk, K)] for c, kk in zip(cand, key)])
-    top_floor = np.stack([c[rerank(kk, K, prio[c])] for c, kk in zip(cand, key)])
-    share = {"without model": float(prio[top_rule].mean()), "with model": float(prio[top_floor].mean()),
-             "with model, no floor": float(prio[top_free].mean()), "posts": int(len(posts))}
+    spos = mk.matcher._seeker_pos
+    n_rule = n_floor = n_free = n_all = 0
+    for vi in posts:
+        vid = str(F.vacancy_ids[vi])
+        a = [spos[x.seeker_id] for x in m.for_vacancy(vid, K)]
+        b = [spos[x.seeker_id] for x in mk.matcher.for_vacancy(vid, K)]
+        sc = m.score_block(np.arange(F.n_seekers), np.array([vi])).ravel().astype(float)
+        cand = np.argsort(-sc, kind="stable")[:POOL]
+        eh, es = model.predict(m, cand, np.full(len(cand), vi))
+        free = cand[rerank(outcome_key(sc[cand], eh * es, weight), K)]
+        n_rule += int(prio[a].sum()); n_floor += int(prio[b].sum()); n_free += int(prio[free].sum())
+        n_all += len(a)
+    share = {"without model": n_rule / max(n_all, 1), "with model": n_floor / max(n_all, 1),
+             "with model, no floor": n_free / max(n_all, 1), "posts": int(len(posts))}
     rr, rl = ranking[rule_name]["recall@10 lasting"], ranking[learned_name]["recall@10 lasting"]
     targets = {
         "recall@10 lasting ≥ 1.3 × rule-based": {"value": rl / rr if rr else float("nan"), "met": bool(rr and rl >= 1.3 * rr)},
+        "recall@10 lasting ≥ 1.3 × rule-based, exploration referrals (off-policy)": {
+            "value": exploration.get("ratio learned / rule", float("nan")),
+            "met": bool(exploration.get("ratio learned / rule", 0) >= 1.3)},
         "every priority group ≥ 0.9 × overall": {
             "value": min((v["ratio to overall"] for v in per_group.values() if v["seekers"] >= 5), default=float("nan")),
             "met": all(v["ratio to overall"] >= 0.9 for v in per_group.values() if v["seekers"] >= 5)},
@@ -216,13 +250,51 @@ def run(n_seekers: int, n_vacancies: int, months: int, test_months: int, seed: i
     }
     return {
         "config": {"seekers": n_seekers, "vacancies": n_vacancies, "months": months, "test_months": test_months,
-                   "seed": seed, "weight": weight, "sweep": list(sweep), "cut": str(cut), "extraction": str(city.as_of), "pool": POOL},
+                   "seed": seed, "weight": weight, "sweep": list(sweep), "cut": str(cut), "extraction": str(city.as_of),
+                   "pool": POOL, "explore": explore, "route": "build_market(..., model=...) -> matcher.for_seeker / for_vacancy"},
         "data": {"events": int(len(events)), "rejected_events": int(loaded.n_rejected), **model.params["sizes"],
                  "test_referrals": int(len(test)), "test_hires": int(len(hires)),
                  "test_lasting_hires": int(hires["lasting180"].sum()), "test_seekers": int(len(q_seekers))},
-        "ranking": ranking, "calibration": calib, "position_bias": position, "per_group": per_group,
-        "priority_share": share, "targets": targets, "seconds": {"setup_and_fit": t_fit, "total": time.perf_counter() - t0},
+        "ranking": ranking, "exploration": exploration, "calibration": calib, "position_bias": position, "per_group": per_group,
+        "priority_share": share, "targets": targets, "seconds": {"setup_and_fit": t_fit, "product_ranking": t_rank,
+                                                                              "total": time.perf_counter() - t0},
     }
+
+
+def _exploration(tops: dict[str, np.ndarray], qi: dict[int, int], tx: pd.DataFrame) -> dict[str, Any]:
+    """Rankings judged on the exploration referrals of the test months (no logging bias).
+
+    Per ranking: recall@10 of the lasting hires among each seeker's
+    exploration referrals (a random ranking of the pool scores K / pool on
+    average), and the lasting-hire rate of the exploration referrals whose
+    post is in the ranking's top 10 (an unbiased estimate of how often a
+    referral from that top 10 becomes a hire lasting 180 days; ± one standard
+    error) against the rate of all exploration referrals.
+    """
+    out: dict[str, Any] = {"referrals": int(len(tx)), "hires": int(tx["hired"].sum()),
+                           "lasting": int(tx["lasting180"].sum()), "rankings": {}}
+    if len(tx) == 0:
+        return out
+    out["rate_all"] = float(tx["lasting180"].mean())
+    last = tx[tx["lasting180"]]
+    seekers = sorted(last["s"].unique())
+    rel = [set(last.loc[last["s"] == s, "v"]) for s in seekers]
+    for name, top in tops.items():
+        rows = top[[qi[int(s)] for s in seekers]] if seekers else np.zeros((0, K), np.int64)
+        rec, _ = _rank_metrics(rows, rel)
+        in_top = np.array([int(v) in set(top[qi[int(s)]].tolist()) for s, v in zip(tx["s"], tx["v"])])
+        y = tx["lasting180"].to_numpy(float)[in_top]
+        rate = float(y.mean()) if len(y) else float("nan")
+        se = float(np.sqrt(rate * (1 - rate) / len(y))) if len(y) else float("nan")
+        out["rankings"][name] = {"recall@10 lasting": rec, "referrals in top 10": int(in_top.sum()),
+                                 "lasting-hire rate in top 10": rate, "se": se}
+    r = out["rankings"]
+    rule = r.get("rule-based engine", {}).get("recall@10 lasting")
+    learned = next((v["recall@10 lasting"] for k, v in r.items() if k.startswith("learned")), None)
+    if rule and learned is not None:
+        out["ratio learned / rule"] = learned / rule
+    out["seekers_with_lasting_hire"] = len(seekers)
+    return out
 
 
 def _pct(x: float) -> str:
@@ -240,6 +312,16 @@ def format_report(res: dict[str, Any]) -> str:
     for name, r in res["ranking"].items():
         out.append(f"| {name} | {_pct(r['recall@10 hires'])} | {_pct(r['ndcg@10 hires'])} | {_pct(r['recall@10 lasting'])} | "
                    f"{_pct(r['ndcg@10 lasting'])} | {_pct(r['true expected lasting hires in top 10'])} |")
+    ex = res.get("exploration") or {}
+    if ex.get("rankings"):
+        out += ["", f"Exploration referrals of the test months (off-policy, {ex['referrals']} referrals, {ex['hires']} hires, "
+                f"{ex['lasting']} lasting 180 days, {ex.get('seekers_with_lasting_hire', 0)} seekers; lasting-hire rate "
+                f"of all of them {_pct(ex.get('rate_all', float('nan')))}):", "",
+                "| ranking | recall@10 lasting | exploration referrals in its top 10 | lasting-hire rate there (± s.e.) |",
+                "|---|---|---|---|"]
+        for name, r in ex["rankings"].items():
+            out.append(f"| {name} | {_pct(r['recall@10 lasting'])} | {r['referrals in top 10']} | "
+                       f"{_pct(r['lasting-hire rate in top 10'])} ± {_pct(r['se'])} |")
     out += ["", "| model (test months) | n | Brier | Brier of constant |", "|---|---|---|---|"]
     for k, v in res["calibration"].items():
         out.append(f"| {k} | {v['n']} | {_pct(v['brier'])} | {_pct(v['brier_constant'])} |")
@@ -273,6 +355,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--weight", type=float, default=1.0, help="outcome weight: score + weight × expected lasting hire")
     ap.add_argument("--sweep", default="0.5,2,4", help="other outcome weights to report (comma-separated)")
     ap.add_argument("--settings", default=None, help="engine settings: JSON file or JSON text")
+    ap.add_argument("--explore", type=float, default=0.2,
+                    help="share of office visits whose list is shown in random order (exploration, for the "
+                         "off-policy evaluation)")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--smoke", action="store_true", help="tiny city (600 seekers, 160 posts, 12 months, codes off)")
     a = ap.parse_args(argv)
@@ -283,7 +368,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         a.seekers, a.vacancies, a.months, a.test_months = 600, 160, 12, 4
         settings = settings or {"occupation": {"use_codes": False}}
     sweep = tuple(float(x) for x in a.sweep.split(",") if x.strip())
-    res = run(a.seekers, a.vacancies, a.months, a.test_months, a.seed, a.weight, settings, sweep)
+    res = run(a.seekers, a.vacancies, a.months, a.test_months, a.seed, a.weight, settings, sweep, a.explore)
     res["smoke"] = bool(a.smoke)
     print(format_report(res))
     if a.json:

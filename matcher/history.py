@@ -43,6 +43,17 @@ The process, month by month
        departure is recorded on the day it happened. Spells still running at
        the extraction date are right-censored there: they have no ``left``.
 
+Exploration (``explore`` > 0, default 0: off)
+    A share ``explore`` of visits is an **exploration** visit: the list shown
+    is the seeker's best :data:`EXPLORE_POOL` posts by the engine's score in
+    *random order*, and the referrals are drawn uniformly from it (the rank
+    shown is their place in the shuffled list, so it says nothing about fit).
+    Which of those posts is referred is then independent of any ranking, so
+    hires from exploration referrals evaluate rankings without the logging
+    policy's bias (``benchmarks/outcomes.py``). Visits draw the same random
+    numbers as without exploration up to the exploration choice, so
+    ``explore=0`` gives the same log as before.
+
 Hidden truth (never written to the event log) is returned per referral in
 :attr:`CityHistory.truth`: the hire propensity at the top of a list
 (``p_hire_top``), the chance at the rank shown (``p_hire_shown``), whether a
@@ -70,6 +81,8 @@ VISIT_RATE = 0.12
 LIST_LENGTH = 20
 RANK_EXPONENT = 0.8
 SEARCH_SHARE = 0.2
+#: an exploration visit's list: the seeker's best this many posts by the engine's score, shown in random order
+EXPLORE_POOL = 50
 POSITION_GAMMA = 0.6
 HAZARD = ((0, 30, 0.0045), (30, 90, 0.0025), (90, 100000, 0.0012))
 HAZARD_TERMS = {"wage_short": 0.9, "long_commute": 0.7, "shift_conflict": 0.8, "no_insurance": 0.4,
@@ -131,7 +144,7 @@ def stay_probability(mult: np.ndarray, days: int = 180) -> np.ndarray:
 
 
 def generate_history(city: City, months: int, *, seed: int | None = None, matcher: Any = None,
-                     settings: Any = None, dirty: bool = False) -> CityHistory:
+                     settings: Any = None, dirty: bool = False, explore: float = 0.0) -> CityHistory:
     """Simulate ``months`` months of referrals and what became of them, ending at ``city.as_of``.
 
     ``matcher`` (a :class:`matcher.core.Matcher` fitted on the city's loaded
@@ -140,6 +153,8 @@ def generate_history(city: City, months: int, *, seed: int | None = None, matche
     """
     if months < 1:
         raise ValueError(f"months must be at least 1, got {months!r}")
+    if not 0 <= explore <= 1:
+        raise ValueError(f"explore must be a share in [0, 1], got {explore!r}")
     rng = np.random.default_rng(np.random.SeedSequence([int(city.seed if seed is None else seed), 4711]))
     if matcher is None:
         from matcher.core import Matcher
@@ -158,6 +173,7 @@ def generate_history(city: City, months: int, *, seed: int | None = None, matche
     as_of = pd.Timestamp(city.as_of)
     start = as_of - pd.Timedelta(days=int(round(months * 30.44)))
     lists, _ = matcher.top_k_block(np.arange(n), LIST_LENGTH)
+    wide = matcher.top_k_block(np.arange(n), EXPLORE_POOL)[0] if explore > 0 else None
     open_ = ~np.asarray(F.expired, bool)
     trade_posts = {t: np.flatnonzero((vt["trade"].to_numpy() == t) & open_) for t in vt["trade"].unique()}
     all_open = np.flatnonzero(open_) if open_.any() else np.arange(m)
@@ -173,7 +189,7 @@ def generate_history(city: City, months: int, *, seed: int | None = None, matche
     accepts = np.where(np.isnan(accepts), rng.random(n) < 0.5, accepts).astype(bool)
     hidden = {"st": st, "vt": vt, "frailty": frailty, "shift": shift, "insurance": ins, "accepts": accepts}
 
-    rows_s, rows_v, rows_d, rows_r, rows_l = [], [], [], [], []
+    rows_s, rows_v, rows_d, rows_r, rows_l, rows_x = [], [], [], [], [], []
     seen: set[tuple[int, int]] = set()
     for mo in range(months):
         m_start = start + pd.Timedelta(days=int(round(mo * 30.44)))
@@ -184,6 +200,16 @@ def generate_history(city: City, months: int, *, seed: int | None = None, matche
                 continue
             k = int(rng.choice([1, 2, 3], p=[0.5, 0.3, 0.2]))
             lst = lists[si][lists[si] >= 0]
+            if explore > 0 and rng.random() < explore:          # exploration visit: random order, uniform pick
+                shown = rng.permutation(wide[si][wide[si] >= 0])
+                for r in rng.choice(len(shown), size=min(k, len(shown)), replace=False):
+                    vi = int(shown[r])
+                    if (si, vi) in seen:
+                        continue
+                    seen.add((si, vi))
+                    rows_s.append(si); rows_v.append(vi); rows_d.append(day); rows_r.append(float(r + 1))
+                    rows_l.append("plain"); rows_x.append(True)
+                continue
             for _ in range(k):
                 if rng.random() < SEARCH_SHARE or len(lst) == 0:
                     pool = trade_posts.get(st["desired_trade"].iat[si], all_open)
@@ -196,6 +222,7 @@ def generate_history(city: City, months: int, *, seed: int | None = None, matche
                     continue
                 seen.add((si, vi))
                 rows_s.append(si); rows_v.append(vi); rows_d.append(day); rows_r.append(rank); rows_l.append(ls)
+                rows_x.append(False)
     a, b = np.array(rows_s, dtype=np.int64), np.array(rows_v, dtype=np.int64)
     k = len(a)
     ref_day = pd.DatetimeIndex(rows_d)
@@ -252,6 +279,7 @@ def generate_history(city: City, months: int, *, seed: int | None = None, matche
         "p_hire_top": p_top, "p_hire_shown": p_shown, "hired": hired & answered, "hired_on":
         pd.Series(answer_day).where(hired & answered).to_numpy(), "p_stay180": p_stay, "duration": duration,
         "lasting180": hired & answered & (duration >= 180), "hazard_multiplier": mult,
+        "explore": np.array(rows_x, bool),
         **{f"t_{t}": np.asarray(terms[t], bool) for t in HAZARD_TERMS},
     })
     planted: list[dict[str, Any]] = []
@@ -259,7 +287,8 @@ def generate_history(city: City, months: int, *, seed: int | None = None, matche
         out, planted = _plant(rng, out)
     return CityHistory(events=out, truth=truth, extraction_date=city.as_of, months=int(months), hidden=hidden,
                        params={"position_gamma": POSITION_GAMMA, "hazard": HAZARD, "hazard_terms": HAZARD_TERMS,
-                               "visit_rate": VISIT_RATE, "list_length": LIST_LENGTH},
+                               "visit_rate": VISIT_RATE, "list_length": LIST_LENGTH, "explore": float(explore),
+                               "explore_pool": EXPLORE_POOL},
                        planted_rejects=planted)
 
 

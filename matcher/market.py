@@ -50,6 +50,8 @@ from matcher.errors import InputFileError, MatcherError
 FORMAT = 1
 #: Folder name of the saved market inside a batch output folder.
 MARKET_DIR = "market"
+#: Folder of the outcome model inside a saved market (absent when no model was in use).
+OUTCOME_MODEL_DIR = "outcome_model"
 #: Seeker columns never written into a saved market (personal data not needed for matching).
 PERSONAL_COLUMNS = ("name", "id_number", "phone")
 
@@ -127,6 +129,12 @@ class Market:
     inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     loads: dict[str, Any] = field(default_factory=dict)
     source: str = "fitted"           # "fitted" or "loaded"
+    outcome: dict[str, Any] | None = None   # the outcome model in use (matcher.outcomes.rank.model_info), or None
+
+    @property
+    def outcome_model(self) -> Any:
+        """The :class:`~matcher.outcomes.model.OutcomeModel` the lists use, or None (no outcome model in use)."""
+        return getattr(self.matcher, "outcome_model", None)
 
     # the open-post rule, decided once in the core (matcher.core.matcher.open_posts)
     @property
@@ -166,7 +174,7 @@ class Market:
                 "reference_date": self.reference_date.isoformat(),
                 "inputs": {r: {k: v for k, v in i.items() if k != "path"} for r, i in self.inputs.items()},
                 "settings": self.settings.to_dict(), "counts": self.counts(),
-                "hired": dict(sorted(self.matcher.hired_.items()))}
+                "hired": dict(sorted(self.matcher.hired_.items())), "outcome_model": self.outcome}
 
     def save(self, folder: str | Path) -> Path:
         """Write the market into ``folder`` (created); see the module docstring. Returns the folder."""
@@ -176,7 +184,7 @@ class Market:
 def build_market(seekers: Any, vacancies: Any, *, settings: Any = None,
                  reference_date: _dt.date | str | None = None, outcomes: Any = None,
                  hired: Mapping[str, int] | None = None, progress: Callable[[str], None] | None = None,
-                 coder_cache_dir: str | Path | None = None, require_rows: bool = True,
+                 coder_cache_dir: str | Path | None = None, require_rows: bool = True, model: Any = None,
                  **collaborators: Any) -> Market:
     """Settings + inputs + reference date -> a fitted :class:`Market` (the only route; see the module doc).
 
@@ -188,12 +196,21 @@ def build_market(seekers: Any, vacancies: Any, *, settings: Any = None,
     arguments are passed to :class:`~matcher.core.Matcher` (injected
     collaborators). Raises :class:`~matcher.errors.SettingsError` before any
     file is read, :class:`InputFileError` for unusable files or (with
-    ``require_rows``) a side without usable rows.
+    ``require_rows``) a side without usable rows. ``model`` (a model folder
+    from ``matcher learn`` or an :class:`~matcher.outcomes.model.OutcomeModel`)
+    overrides the settings' ``outcomes.model``; with a model the market's
+    matcher ranks with the outcome term (:mod:`matcher.outcomes.rank`), a
+    model from another engine version is refused with
+    :class:`~matcher.outcomes.model.ModelError` before any file is read.
     """
     st = resolve_settings(settings, reference_date)
+    from matcher.outcomes.rank import resolve_model
+
+    st, om, info = resolve_model(st, model)
     market = load_inputs(seekers, vacancies, settings=st, outcomes=outcomes, progress=progress,
                          require_rows=require_rows)
-    return fit_market(market, hired=hired, coder_cache_dir=coder_cache_dir, **collaborators)
+    return fit_market(market, hired=hired, coder_cache_dir=coder_cache_dir, model=om, model_info=info,
+                      **collaborators)
 
 
 @dataclass
@@ -259,17 +276,34 @@ def load_inputs(seekers: Any, vacancies: Any, *, settings: Any = None,
 
 
 def fit_market(inp: Inputs, *, hired: Mapping[str, int] | None = None,
-               coder_cache_dir: str | Path | None = None, **collaborators: Any) -> Market:
-    """Step 4 of :func:`build_market`: fit the matcher (open posts decided by the core's rule)."""
+               coder_cache_dir: str | Path | None = None, model: Any = None,
+               model_info: dict[str, Any] | None = None, **collaborators: Any) -> Market:
+    """Step 4 of :func:`build_market`: fit the matcher (open posts decided by the core's rule).
+
+    ``model`` (an :class:`~matcher.outcomes.model.OutcomeModel`, a model folder,
+    or None for the settings' ``outcomes.model``) attaches the outcome model.
+    """
     st = inp.settings
+    if model_info is None:
+        from matcher.outcomes.rank import resolve_model
+
+        st, model, model_info = resolve_model(st, model)
+        inp = dataclasses.replace(inp, settings=st)
     if hired is None:
         hired = hires_from_outcomes(inp.outcomes, inp.reference_date)
     if st.occupation.use_codes and collaborators.get("occupation_coder") is None:
         collaborators["occupation_coder"] = _LazyCoder(coder_cache_dir)   # built when the fit first codes a title
     if st.occupation.use_codes and collaborators.get("occupation_proximity") is None:
         collaborators["occupation_proximity"] = default_proximity()  # shared by every market of the process
-    m = Matcher(st, **collaborators).fit(inp.seekers, inp.vacancies, hired=hired)
-    return Market(settings=st, reference_date=inp.reference_date, matcher=m, inputs=inp.inputs, loads=inp.loads)
+    if model is not None:
+        from matcher.outcomes.rank import OutcomeMatcher
+
+        m = OutcomeMatcher(st, outcome_model=model, outcome_info=model_info, **collaborators)
+    else:
+        m = Matcher(st, **collaborators)
+    m.fit(inp.seekers, inp.vacancies, hired=hired)
+    return Market(settings=st, reference_date=inp.reference_date, matcher=m, inputs=inp.inputs, loads=inp.loads,
+                  outcome=model_info)
 
 
 # ------------------------------------------------------------ saved market
@@ -411,9 +445,13 @@ def _save(market: Market, folder: Path) -> Path:
         np.savez(fh, **arrays)
     spec = {"fields": fields_enc, "extra": extra_enc, "frames": kinds, "courses": _course_table(m)}
     (folder / "features.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    if market.outcome_model is not None:   # the model travels with the market (JSON, runs no code when read)
+        market.outcome_model.save(folder / OUTCOME_MODEL_DIR)
     meta = market.meta()
     meta["files"] = {p.name: sha256_file(p) for p in sorted(folder.iterdir())
                      if p.name in ("seekers.parquet", "vacancies.parquet", "features.npz", "features.json")}
+    if market.outcome_model is not None:
+        meta["files"][f"{OUTCOME_MODEL_DIR}/model.json"] = sha256_file(folder / OUTCOME_MODEL_DIR / "model.json")
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     return folder
 
@@ -481,12 +519,14 @@ def check_meta(meta: dict[str, Any], *, seekers: Any = None, vacancies: Any = No
 
 def load_market(path: str | Path, *, seekers: Any = None, vacancies: Any = None, outcomes: Any = None,
                 checksums: Mapping[str, str | None] | None = None, hired: Mapping[str, int] | None = None,
-                coder_cache_dir: str | Path | None = None) -> Market:
+                coder_cache_dir: str | Path | None = None, model: Any = None) -> Market:
     """A queryable :class:`Market` from a saved folder (or a batch output folder), without refitting.
 
     Given input files (or ``checksums``), the artefact must have been built
     from exactly those files. ``hired`` replaces the recorded hires (the open
-    posts are then decided again by the same rule). Raises
+    posts are then decided again by the same rule). The outcome model the
+    market was saved with is used again, unless ``model`` (a model folder or
+    an :class:`~matcher.outcomes.model.OutcomeModel`) replaces it. Raises
     :class:`StaleMarketError` with a one-line reason otherwise.
     """
     folder = market_folder(path)
@@ -499,6 +539,17 @@ def load_market(path: str | Path, *, seekers: Any = None, vacancies: Any = None,
             raise StaleMarketError(f"The saved market in {path} is damaged or incomplete ({name} missing or "
                                    "changed); run `matcher batch` again.")
     st = MatchSettings.from_dict(meta["settings"])
+    from matcher.outcomes.rank import resolve_model
+
+    if model is not None:
+        st, om, info = resolve_model(st, model)
+    elif meta.get("outcome_model"):
+        from matcher.outcomes.model import OutcomeModel
+
+        om = OutcomeModel.load(folder / OUTCOME_MODEL_DIR)     # refuses another engine version
+        info = dict(meta["outcome_model"])
+    else:
+        om, info = None, None
     spec = json.loads((folder / "features.json").read_text(encoding="utf-8"))
     seekers_f = _frame_from_parquet(folder / "seekers.parquet", spec["frames"]["seekers"])
     vacancies_f = _frame_from_parquet(folder / "vacancies.parquet", spec["frames"]["vacancies"])
@@ -514,8 +565,14 @@ def load_market(path: str | Path, *, seekers: Any = None, vacancies: Any = None,
     F = Features(**fields_, extra=extra)
     prepare_fast_path(F)
     codes = st.occupation.use_codes
-    m = Matcher(st, occupation_coder=_LazyCoder(coder_cache_dir) if codes else None,
-                occupation_proximity=_Lazy(_default_proximity) if codes else None)
+    collab = {"occupation_coder": _LazyCoder(coder_cache_dir) if codes else None,
+              "occupation_proximity": _Lazy(_default_proximity) if codes else None}
+    if om is not None:
+        from matcher.outcomes.rank import OutcomeMatcher
+
+        m = OutcomeMatcher(st, outcome_model=om, outcome_info=info, **collab)
+    else:
+        m = Matcher(st, **collab)
     m.seekers_, m.vacancies_ = seekers_f, vacancies_f
     m.features_ = F
     # explanations ask the skill normaliser only for training courses: answered from the saved table; the
@@ -528,7 +585,7 @@ def load_market(path: str | Path, *, seekers: Any = None, vacancies: Any = None,
     m._finish()
     inputs = {r: {"path": None, **i} for r, i in (meta.get("inputs") or {}).items()}
     return Market(settings=st, reference_date=st.reference_day(), matcher=m, inputs=inputs, loads={},
-                  source="loaded")
+                  source="loaded", outcome=info)
 
 
 class _Lazy:

@@ -25,5 +25,10 @@ def test_outcomes_benchmark_smoke(tmp_path) -> None:
     rel = res["calibration"]["stay180"]["reliability"]
     assert sum(r["n"] for r in rel) == res["calibration"]["stay180"]["n"]
     assert res["position_bias"]["log_rank_coefficient"] < 0
+    # off-policy: exploration referrals of the test months judge every ranking (product route for the learned ones)
+    ex = res["exploration"]
+    assert ex["referrals"] > 0 and set(ex["rankings"]) == set(res["ranking"])
+    assert all(0 <= r["referrals in top 10"] <= ex["referrals"] for r in ex["rankings"].values())
+    assert res["config"]["route"].startswith("build_market")
     assert np.isfinite(res["priority_share"]["with model"]) and set(res["targets"]) >= {
         "recall@10 lasting ≥ 1.3 × rule-based", "Brier better than constant (hire)", "priority share not lower"}

@@ -86,3 +86,24 @@ def test_generate_command_writes_history(tmp_path) -> None:
     assert {"rank_shown", "list_shown", "staff", "reason"} <= set(f.columns)
     planted = pd.read_csv(tmp_path / "planted_rows.csv", dtype=str)
     assert (planted["file"] == "outcomes.csv").sum() == 3
+
+
+def test_exploration_visits_draw_uniformly_from_the_pool_in_random_order(made) -> None:
+    from matcher.history import EXPLORE_POOL
+
+    city, m, *_ = made
+    h0 = generate_history(city, 6, matcher=m)
+    hx = generate_history(city, 6, matcher=m, explore=0.5)
+    assert not h0.truth["explore"].any() and hx.params["explore"] == 0.5
+    tx = hx.truth[hx.truth["explore"]]
+    assert 0.3 < len(tx) / len(hx.truth) < 0.7 and (tx["list_shown"] == "plain").all()
+    # the referred posts are in the seeker's best EXPLORE_POOL by score; the rank shown is their shuffled place
+    wide, _ = m.top_k_block(np.arange(m.features_.n_seekers), EXPLORE_POOL)
+    sp, vp = m._seeker_pos, m._vacancy_pos
+    assert all(vp[v] in set(wide[sp[s]].tolist()) for s, v in zip(tx["seeker_id"], tx["vacancy_id"]))
+    assert tx["rank_shown"].between(1, EXPLORE_POOL).all()
+    # random order: the rank shown does not follow the engine's score (rank correlation near zero)
+    place = np.array([list(wide[sp[s]]).index(vp[v]) for s, v in zip(tx["seeker_id"], tx["vacancy_id"])])
+    assert abs(np.corrcoef(place, tx["rank_shown"])[0, 1]) < 0.2
+    with pytest.raises(ValueError, match="explore"):
+        generate_history(city, 2, matcher=m, explore=1.5)

@@ -42,6 +42,7 @@ class ScorePlan:
     vacancy_open : int64 fitted positions of the open posts in ascending id order.
     k : list length both ways; k_wide : candidates kept per seeker (>= k).
     blocking : use candidate generation (see the module docstring).
+    k_vac : seekers kept per post (0 = k; an outcome model re-ranks a wider pool).
     """
 
     seeker_order: np.ndarray
@@ -49,6 +50,12 @@ class ScorePlan:
     k: int
     k_wide: int
     blocking: bool
+    k_vac: int = 0
+
+    @property
+    def k_post(self) -> int:
+        """Seekers kept per post by the scoring stage."""
+        return self.k_vac or self.k
 
 
 @dataclass
@@ -101,8 +108,8 @@ def score_task(payload: tuple[Any, ScorePlan], block: tuple[int, int]) -> BlockR
     if not plan.blocking:
         s = rank_key(m.score_block(a, plan.vacancy_open))
         wc, wv = top_k_rows(s, plan.k_wide)
-        vr, vv = top_k_rows(s.T, plan.k)
-        return BlockResult(start, stop, *_pad_rows(wc, wv, plan.k_wide), *_pad_rows(vr + start, vv, plan.k),
+        vr, vv = top_k_rows(s.T, plan.k_post)
+        return BlockResult(start, stop, *_pad_rows(wc, wv, plan.k_wide), *_pad_rows(vr + start, vv, plan.k_post),
                            pairs_scored=int(s.size), exhaustive_rows=b)
     vrank = _vacancy_rank_of_position(plan, m.features_.n_vacancies)
     C = _candidates(m, a)
@@ -130,7 +137,7 @@ def score_task(payload: tuple[Any, ScorePlan], block: tuple[int, int]) -> BlockR
     cols = np.concatenate(parts_c) if parts_c else np.zeros(0, np.int64)
     vals = np.concatenate(parts_v) if parts_v else np.zeros(0)
     wc, wv = top_k_sparse(rows, cols, vals, b, plan.k_wide)
-    vr, vv = top_k_sparse(cols, rows + start, vals, n_open, plan.k)
+    vr, vv = top_k_sparse(cols, rows + start, vals, n_open, plan.k_post)
     return BlockResult(start, stop, wc, wv, vr, vv, pairs_scored=int(vals.size), exhaustive_rows=int(ex.size))
 
 
@@ -163,3 +170,15 @@ def details_task(payload: tuple[Any, ScorePlan], pairs: tuple[np.ndarray, np.nda
     ev = {k: np.asarray(v, bool).ravel() for k, v in gs.evidence.items()}
     return {"score": np.asarray(gs.score, np.float64).ravel(), "contributions": flat, "components": comps,
             "evidence": ev}
+
+
+def outcome_task(payload: tuple[Any, ScorePlan], pairs: tuple[np.ndarray, np.ndarray]) -> dict[str, np.ndarray]:
+    """P(hire) and P(in the job at 180 days) of (seeker, vacancy) position pairs from the matcher's outcome model
+    (:func:`matcher.outcomes.rank.outcome_parts`); ``{"p_hire", "p_stay180", "risk"}`` (risk: ``;``-joined)."""
+    from matcher.outcomes.rank import outcome_parts, risks
+
+    m, _plan = payload
+    s_pos, v_pos = pairs
+    ph, ps, X = outcome_parts(m.outcome_model, m, s_pos, v_pos)
+    rk = np.array([";".join(r) for r in risks(m.outcome_model, X)], dtype=object) if len(X) else np.zeros(0, object)
+    return {"p_hire": ph, "p_stay180": ps, "risk": rk}

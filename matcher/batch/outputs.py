@@ -80,8 +80,10 @@ def match_frame(owner_col: str, owner_ids: np.ndarray, other_col: str, other_ids
     """Assemble one match table (rows already in output order).
 
     Columns: owner id, ``rank`` (1-based), other id, ``score``, extra columns,
-    ``c_<dim>`` per contribution, ``feasible`` (score >= threshold),
-    ``reason``.
+    ``c_<dim>`` per contribution (``c_outcome`` with an outcome model), with a
+    model ``p_hire``, ``p_stay180``, ``expected_lasting_hire`` and
+    ``outcome_risks`` (``;``-joined features), ``feasible`` (rule-based score,
+    i.e. without the outcome contribution, >= threshold), ``reason``.
     """
     cols: dict[str, object] = {owner_col: owner_ids.astype(str), "rank": ranks.astype(np.int32),
                                other_col: other_ids.astype(str), "score": np.round(scores, DECIMALS)}
@@ -89,6 +91,12 @@ def match_frame(owner_col: str, owner_ids: np.ndarray, other_col: str, other_ids
         cols[k] = np.round(v, DECIMALS) if np.asarray(v).dtype.kind == "f" else v
     for d, v in details["contributions"].items():
         cols[f"c_{d}"] = np.round(v, DECIMALS)
-    cols["feasible"] = scores >= threshold
+    for c, v in (details.get("outcome") or {}).items():      # an outcome model is in use
+        cols[c] = np.round(v, DECIMALS) if np.asarray(v).dtype.kind == "f" else v
+    # feasibility is a property of the rule-based score: the outcome contribution does not count
+    if "outcome" in details["contributions"]:
+        cols["feasible"] = np.round(scores - details["contributions"]["outcome"], 9) >= threshold
+    else:
+        cols["feasible"] = scores >= threshold
     cols["reason"] = details["reason"]
     return pd.DataFrame(cols)

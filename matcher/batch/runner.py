@@ -28,11 +28,11 @@ import pandas as pd
 import matcher
 from matcher.batch.atomic import RunFolder, RunLock
 from matcher.batch.backends import Backend, make_backend
-from matcher.batch.blocks import ScorePlan, details_task, score_task
+from matcher.batch.blocks import ScorePlan, details_task, outcome_task, score_task
 from matcher.batch.capacity import CapacitySettings, capacity_lists, congestion_metrics
 from matcher.batch.outputs import match_frame, reason_texts, sha256_file, write_table
 from matcher.batch.progress import Progress
-from matcher.batch.topk import empty_top, merge_topk
+from matcher.batch.topk import PAD, empty_top, merge_topk, rank_key
 from matcher.errors import MatcherError
 
 #: Environment variable naming a stage after which the run pauses (crash-safety tests only).
@@ -57,6 +57,7 @@ class BatchConfig:
         per scoring block (None = automatic). blocking : score only the core's
         candidate pairs (default False: every pair, exact both ways). capacity : knobs of the
         capacity-aware lists. keep : previous complete runs kept on disk.
+    model : outcome model folder from ``matcher learn`` (None = the settings' ``outcomes.model``).
     """
 
     seekers: Path
@@ -74,9 +75,12 @@ class BatchConfig:
     blocking: bool = False
     capacity: CapacitySettings = field(default_factory=CapacitySettings)
     keep: int = 1
+    model: Path | None = None
 
     def __post_init__(self) -> None:
         self.seekers, self.vacancies, self.out = Path(self.seekers), Path(self.vacancies), Path(self.out)
+        if self.model is not None:
+            self.model = Path(self.model)
         if self.outcomes is not None:
             self.outcomes = Path(self.outcomes)
         if self.top_k is not None and (not isinstance(self.top_k, int) or self.top_k < 1):
@@ -171,6 +175,15 @@ def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, fold
         settings = settings.with_values(top_k=k)
     progress.line(f"settings: top_k = {k} ({'from --top-k' if 'top_k' in overrides else 'from settings'}); "
                   f"reference date {settings.reference_day().isoformat()}")
+    from matcher.outcomes.rank import NO_MODEL, resolve_model
+
+    settings_model = settings.outcomes.model
+    settings, om, model_info = resolve_model(settings, cfg.model)      # refused before any file is read
+    if cfg.model is not None:
+        overrides["outcomes.model"] = {"value": str(cfg.model), "from": "--model", "settings_value": settings_model}
+    progress.line(f"outcome model: {model_info['path']} ({'from --model' if cfg.model is not None else 'from settings'}"
+                  f"; weight {settings.outcomes.weight}, rank by {settings.outcomes.rank_by})" if om is not None
+                  else f"outcome model: none ({NO_MODEL})")
 
     # ---------------------------------------------------------------- load
     with T.stage("load", 2, "files") as st:
@@ -181,7 +194,7 @@ def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, fold
 
     # ----------------------------------------------------------------- fit
     with T.stage("fit"):
-        market = fit_market(inp)
+        market = fit_market(inp, model=om, model_info=model_info)
     m = market.matcher
     results = market.issue_results()
     F = m.features_
@@ -192,8 +205,10 @@ def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, fold
     vacancy_open = vac_by_id[open_mask[vac_by_id]]
     n, n_open = seeker_order.size, vacancy_open.size
     k_wide = max(k, cfg.capacity.wide_factor * k)
+    pool = max(k, settings.outcomes.pool) if om is not None else 0   # an outcome model re-ranks this many
+    k_wide = max(k_wide, pool)
     blocking = bool(cfg.blocking)
-    plan = ScorePlan(seeker_order, vacancy_open, k, k_wide, blocking)
+    plan = ScorePlan(seeker_order, vacancy_open, k, k_wide, blocking, k_vac=pool)
     if cfg.block_size:
         bs = cfg.block_size
     elif blocking:
@@ -204,22 +219,36 @@ def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, fold
 
     # --------------------------------------------------------------- score
     wide_cols, wide_vals = empty_top(n, k_wide)
-    vac_rows, vac_vals = empty_top(n_open, k)
+    vac_rows, vac_vals = empty_top(n_open, plan.k_post)
     pairs_scored = exhaustive_rows = 0
     payload = (m, plan)
     with T.stage("score", n, "seekers") as st:
         for _i, r in backend.run(score_task, payload, blocks):
             wide_cols[r.start:r.stop] = r.wide_cols
             wide_vals[r.start:r.stop] = r.wide_vals
-            vac_rows, vac_vals = merge_topk(vac_rows, vac_vals, r.vac_rows, r.vac_vals, k)
+            vac_rows, vac_vals = merge_topk(vac_rows, vac_vals, r.vac_rows, r.vac_vals, plan.k_post)
             pairs_scored += r.pairs_scored
             exhaustive_rows += r.exhaustive_rows
             st.update(r.stop - r.start)
 
+    # feasibility is a property of the rule-based score (with or without an outcome model)
+    best = wide_vals[:, 0].copy()
+    best_post = vac_vals[:, 0].copy()
+    prio_flag = np.asarray(F.priority, bool)[seeker_order]
+
+    # ------------------------------------------------------------- outcome
+    cap_cols, cap_vals = wide_cols, wide_vals
+    outcome_of = None
+    if om is not None:
+        with T.stage("outcome") as st:
+            (wide_cols, wide_vals, cap_cols, cap_vals, vac_rows, vac_vals, outcome_of,
+             n_outcome_pairs) = _apply_outcomes(settings, backend, payload, plan, wide_cols, wide_vals, vac_rows,
+                                                vac_vals, prio_flag, bs, st)
+
     # ------------------------------------------------------------ capacity
     openings = np.maximum(m.openings_left_[vacancy_open].astype(float), 1.0)
     with T.stage("capacity"):
-        cap = capacity_lists(wide_cols, wide_vals, openings, k, cfg.capacity)
+        cap = capacity_lists(cap_cols, cap_vals, openings, k, cfg.capacity)
         pure_cols = np.where(np.isfinite(wide_vals[:, :k]), wide_cols[:, :k], -1)
         congestion = {
             "pure": congestion_metrics(pure_cols, wide_vals[:, :k], n_open, None, openings),
@@ -250,16 +279,23 @@ def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, fold
             st.update(b - a)
         details["reason"] = reason_texts(details["components"], details["evidence"], details["contributions"],
                                          lang="zh", settings=settings)
+        if outcome_of is not None:   # the outcome contribution and the two chances of every listed pair
+            ph, ps, rk = outcome_of(keys)
+            details["contributions"]["outcome"] = float(settings.outcomes.weight) * ph * ps
+            details["outcome"] = {"p_hire": ph, "p_stay180": ps, "expected_lasting_hire": ph * ps,
+                                  "outcome_risks": rk}
 
     def pick(sel_keys: np.ndarray) -> dict[str, Any]:
         ix = np.searchsorted(keys, sel_keys)
-        return {"contributions": {d: v[ix] for d, v in details["contributions"].items()},
-                "reason": details["reason"][ix]}
+        out = {"contributions": {d: v[ix] for d, v in details["contributions"].items()},
+               "reason": details["reason"][ix]}
+        if "outcome" in details:
+            out["outcome"] = {c: v[ix] for c, v in details["outcome"].items()}
+        return out
 
     # ---------------------------------------------------------------- write
     sid = F.seeker_ids[seeker_order].astype(str)
     vid = F.vacancy_ids[vacancy_open].astype(str)
-    prio_flag = np.asarray(F.priority, bool)[seeker_order]
     groups = _groups_of(m.seekers_, seeker_order)
     group_text = np.array([";".join(g) for g in groups], dtype=object)
     files: dict[str, Any] = {}
@@ -280,7 +316,6 @@ def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, fold
             market.save(staging / "market")
         st.update()
 
-    best = wide_vals[:, 0]
     no_feasible = ~(best >= threshold)
     by_group: dict[str, dict[str, int]] = {}
     for g in sorted({x for gl in groups for x in gl}):
@@ -296,7 +331,11 @@ def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, fold
         "overrides": overrides,
         "market": {"folder": "market", "open_vacancies": market.n_open, "openings_open": market.openings_open,
                    "hired": int(sum(m.hired_.values()))} if cfg.save_market else None,
-        "batch": {"top_k": k, "candidates_per_seeker": k_wide, "blocking": blocking, "block_size": bs,
+        "outcome_model": model_info,
+        "outcome_note": None if om is not None else NO_MODEL,
+        "batch": {"top_k": k, "candidates_per_seeker": k_wide,
+                  "outcome": ({"rank_by": settings.outcomes.rank_by, "weight": settings.outcomes.weight,
+                               "pool": pool, "pairs_predicted": int(n_outcome_pairs)} if om is not None else None), "blocking": blocking, "block_size": bs,
                   "blocks": len(blocks), **backend.describe(), "capacity": asdict(cfg.capacity),
                   "feasible_threshold": threshold, "feasible_threshold_source": "settings.feasible_score"},
         "counts": {
@@ -310,7 +349,7 @@ def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, fold
             "seekers_without_feasible_match_by_group": by_group,
             "priority_policy_seekers": int(prio_flag.sum()),
             "priority_policy_seekers_without_feasible_match": int((prio_flag & no_feasible).sum()),
-            "vacancies_without_feasible_seeker": int((~(vac_vals[:, 0] >= threshold)).sum()),
+            "vacancies_without_feasible_seeker": int((~(best_post >= threshold)).sum()),
             "seeker_list_rows": int(s_r.size), "vacancy_list_rows": int(v_c.size),
             "capacity_list_rows": int(c_r.size),
             "seekers_with_shorter_capacity_list": int(((cap.cols >= 0).sum(axis=1)
@@ -333,6 +372,76 @@ def _run(cfg: BatchConfig, progress: Progress, backend: Backend, T: _Timer, fold
         folder.commit()
     record["timings_seconds"] = T.timings
     return record
+
+
+def _apply_outcomes(settings: Any, backend: Backend, payload: Any, plan: ScorePlan, wide_cols: np.ndarray,
+                    wide_vals: np.ndarray, vac_rows: np.ndarray, vac_vals: np.ndarray, prio_flag: np.ndarray,
+                    bs: int, st: Any) -> tuple:
+    """Re-rank the scored lists with the outcome model (:mod:`matcher.outcomes.rank`, same rules as a query).
+
+    Seeker lists: each seeker's wide candidates (the best ``outcomes.pool`` by
+    score or more) ordered by :func:`~matcher.outcomes.rank.ranking_key`, ties
+    by post id; their values become score + outcome contribution. The
+    capacity stage gets the same candidates ordered by that score. Post
+    lists: the best ``pool`` seekers by score, re-ranked, keeping at least as
+    many priority-group seekers as the rule-based top k
+    (:func:`matcher.outcomes.ranking.rerank`). Returns the new lists and a
+    lookup ``keys -> (p_hire, p_stay180, risks)`` for the explain stage.
+    """
+    from matcher.outcomes.rank import ranking_key
+    from matcher.outcomes.ranking import rerank
+
+    k, n_open = plan.k, plan.vacancy_open.size
+    w = float(settings.outcomes.weight)
+    wr, wj = np.nonzero(np.isfinite(wide_vals))
+    keys_s = wr.astype(np.int64) * n_open + wide_cols[wr, wj].astype(np.int64)
+    vc, vj = np.nonzero(np.isfinite(vac_vals))
+    keys_v = vac_rows[vc, vj].astype(np.int64) * n_open + vc
+    okeys = np.unique(np.concatenate([keys_s, keys_v]))
+    opr, opc = (okeys // n_open, okeys % n_open) if n_open else (okeys, okeys)
+    ph, ps = np.zeros(okeys.size), np.zeros(okeys.size)
+    rk = np.empty(okeys.size, dtype=object)
+    chunks = _pair_chunks(opr, bs)
+    st.total = int(okeys.size)
+    for i, res in backend.run(outcome_task, payload,
+                              [(plan.seeker_order[opr[a:b]], plan.vacancy_open[opc[a:b]]) for a, b in chunks]):
+        a, b = chunks[i]
+        ph[a:b], ps[a:b], rk[a:b] = res["p_hire"], res["p_stay180"], res["risk"]
+        st.update(b - a)
+
+    def look(sel: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        ix = np.searchsorted(okeys, sel)
+        return ph[ix], ps[ix], rk[ix]
+
+    # seeker lists
+    valid = np.isfinite(wide_vals)
+    PH, PS = np.zeros(wide_vals.shape), np.zeros(wide_vals.shape)
+    h, t, _ = look(keys_s)
+    PH[wr, wj], PS[wr, wj] = h, t
+    new = np.where(valid, wide_vals + w * PH * PS, -np.inf)
+    key = np.where(valid, rank_key(ranking_key(np.where(valid, wide_vals, 0.0), PH, PS, settings)), -np.inf)
+    cols_tie = np.where(valid, wide_cols, PAD)
+    o = np.lexsort((cols_tie, -key), axis=-1)
+    oc = np.lexsort((cols_tie, -rank_key(new)), axis=-1)
+    take = np.take_along_axis
+    s_cols, s_vals = take(wide_cols, o, 1), take(new, o, 1)
+    c_cols, c_vals = take(wide_cols, oc, 1), take(new, oc, 1)
+    # post lists
+    r_rows, r_vals = empty_top(n_open, k)
+    for c in range(n_open):
+        ok = np.isfinite(vac_vals[c])
+        if not ok.any():
+            continue
+        rows = vac_rows[c, ok].astype(np.int64)
+        base = vac_vals[c, ok]
+        h, t, _ = look(rows * n_open + c)
+        kk = rank_key(ranking_key(base, h, t, settings))
+        order = np.lexsort((rows, -kk))
+        pr = prio_flag[rows]
+        sel = order[rerank(kk[order], k, pr[order], floor=int(pr[:k].sum()))]
+        r_rows[c, :sel.size] = rows[sel]
+        r_vals[c, :sel.size] = base[sel] + w * h[sel] * t[sel]
+    return s_cols, s_vals, c_cols, c_vals, r_rows, r_vals, look, int(okeys.size)
 
 
 def _list_entries(vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

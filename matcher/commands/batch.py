@@ -32,11 +32,14 @@ from matcher.commands.options import market_files, market_options, top_k_option
               help="Capacity slack: a post may take alpha x its openings-proportional share of slots.")
 @click.option("--keep", default=1, show_default=True, type=click.IntRange(min=0),
               help="Previous complete runs kept on disk.")
+@click.option("--model", "model", default=None, type=click.Path(path_type=Path),
+              help="Outcome model folder from `matcher learn` (overrides the settings' outcomes.model).")
 @click.option("--no-market", is_flag=True, help="Do not save the fitted market into OUT/market/.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 def command(seekers: Path, vacancies: Path, settings: str | None, reference_date: str | None, outcomes: Path | None,
             out: Path, top_k: int | None, backend: str, scheduler: str | None, workers: int | None,
-            block_size: int | None, blocking: bool, alpha: float, keep: int, no_market: bool, quiet: bool) -> None:
+            block_size: int | None, blocking: bool, alpha: float, keep: int, model: Path | None, no_market: bool,
+            quiet: bool) -> None:
     """Match every seeker against every open post and write ranked lists both ways.
 
     Writes seeker_matches / vacancy_matches (.parquet and .csv), their
@@ -49,10 +52,13 @@ def command(seekers: Path, vacancies: Path, settings: str | None, reference_date
     cfg = BatchConfig(seekers=seekers, vacancies=vacancies, out=out, top_k=top_k, settings=settings,
                       outcomes=outcomes, reference_date=reference_date, backend=backend, scheduler=scheduler,
                       workers=workers, block_size=block_size, blocking=blocking,
-                      capacity=CapacitySettings(alpha=alpha), keep=keep, save_market=not no_market)
+                      capacity=CapacitySettings(alpha=alpha), keep=keep, save_market=not no_market, model=model)
     record = run_batch(cfg, Progress(enabled=not quiet))
     k = record["batch"]["top_k"]
     src = "from --top-k" if "top_k" in record.get("overrides", {}) else "from settings"
     click.echo(f"top_k = {k} ({src}); reference date {record['reference_date']}.")
+    om = record.get("outcome_model")
+    click.echo(f"Outcome model: {om['path']} ({'from --model' if 'outcomes.model' in record.get('overrides', {}) else 'from settings'}; "
+               f"rank by {om['rank_by']}, weight {om['weight']})." if om else f"Outcome model: none ({record['outcome_note']}).")
     click.echo(f"Wrote {len(record['files']) + 1} files to {out}/ in {record['timings_seconds']['total']:.1f} s "
                f"(run {record['run_id']}).")

@@ -8,8 +8,14 @@ writes ``DIR/market/``): no refit, well under a second.
 Prints a readable ranked table (``--lang zh``, the default, or ``en``) or,
 with ``--json``, a JSON array of match objects
 (:meth:`matcher.core.Match.to_dict` plus ``other_id``, the id on the ranked
-side). Personal data (names, phones, ID numbers) is never printed: seekers
-are shown by id only.
+side, and ``outcome_model``: the outcome model in use, or null). Personal
+data (names, phones, ID numbers) is never printed: seekers are shown by id
+only.
+
+``--model MODEL_DIR`` (a folder written by ``matcher learn``) overrides the
+settings' ``outcomes.model``: scores gain the ``outcome`` contribution and the
+lists follow ``outcomes.rank_by`` (:mod:`matcher.outcomes.rank`). The table's
+footer says which model is in use, or "no outcome model in use".
 """
 from __future__ import annotations
 
@@ -37,12 +43,14 @@ def format_table(matches: list[dict[str, Any]], by: str, titles: dict[str, str],
 @click.option("--seeker", "seeker_id", default=None, help="Rank vacancies for this seeker_id.")
 @click.option("--vacancy", "vacancy_id", default=None, help="Rank seekers for this vacancy_id.")
 @top_k_option("How many matches to show (default: the settings' top_k).")
+@click.option("--model", "model_dir", default=None, type=click.Path(path_type=Path),
+              help="Outcome model folder from `matcher learn` (overrides the settings' outcomes.model).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of match objects.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the reasons in the text table (--json keeps the reason codes).")
 def command(seekers_path: Path | None, vacancies_path: Path | None, settings: str | None,
             reference_date: str | None, outcomes: Path | None, market_dir: Path | None, seeker_id: str | None,
-            vacancy_id: str | None, top_k: int | None, as_json: bool, lang: str) -> None:
+            vacancy_id: str | None, top_k: int | None, model_dir: Path | None, as_json: bool, lang: str) -> None:
     """Rank vacancies for --seeker ID, or seekers for --vacancy ID, with the reasons."""
     if (seeker_id is None) == (vacancy_id is None):
         raise click.UsageError("Give exactly one of --seeker ID or --vacancy ID.")
@@ -53,17 +61,20 @@ def command(seekers_path: Path | None, vacancies_path: Path | None, settings: st
             raise click.UsageError("--market answers with the settings and reference date it was built with; "
                                    "drop --settings/--reference-date or build from --seekers/--vacancies.")
         # input files given next to --market must be the ones the market was built from
-        market = load_market(market_dir, seekers=seekers_path, vacancies=vacancies_path, outcomes=outcomes)
+        market = load_market(market_dir, seekers=seekers_path, vacancies=vacancies_path, outcomes=outcomes,
+                             model=model_dir)
     else:
         if seekers_path is None or vacancies_path is None:
             raise click.UsageError("Give --seekers and --vacancies files, or --market BATCH_OUT_DIR.")
         market = build_market(seekers_path, vacancies_path, settings=settings, reference_date=reference_date,
-                              outcomes=outcomes)
+                              outcomes=outcomes, model=model_dir)
     m = market.matcher
     k = market.settings.top_k if top_k is None else top_k
     if not as_json:
         click.echo(say_override("top_k", k, "--top-k" if top_k is not None else None)
                    + f"; reference date {market.reference_date.isoformat()}", err=True)
+        if model_dir is not None:
+            click.echo(say_override("outcomes.model", model_dir, "--model"), err=True)
     try:
         if seeker_id is not None:
             matches = m.for_seeker(seeker_id, k)
@@ -77,6 +88,7 @@ def command(seekers_path: Path | None, vacancies_path: Path | None, settings: st
     for x in matches:
         d = x.to_dict()
         d["other_id"] = d["vacancy_id"] if by == "seeker" else d["seeker_id"]
+        d["outcome_model"] = market.outcome
         records.append(d)
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))
@@ -108,3 +120,23 @@ def command(seekers_path: Path | None, vacancies_path: Path | None, settings: st
         for f in summary["flags"]:
             msg = f["message_zh"] if zh else f.get("message_en") or f["message_zh"]
             click.echo(f"⚠ {msg}（{f['rule']}）" if zh else f"⚠ {msg} ({f['rule']})")
+    click.echo(model_footer(market.outcome, lang))
+
+
+def model_footer(info: dict[str, Any] | None, lang: str = "zh") -> str:
+    """The table's last line: which outcome model ranks the list, or that none is in use."""
+    from matcher.outcomes.rank import NO_MODEL, NO_MODEL_ZH
+
+    zh = lang == "zh"
+    if not info:
+        return f"\n（{NO_MODEL_ZH}：按规则得分排序）" if zh else f"\n({NO_MODEL}: ranked by the rule-based score)"
+    w = info.get("window") or {}
+    by = info.get("rank_by")
+    if zh:
+        order = "按预期稳定就业（录用×180天在岗）排序" if by == "lasting_hire" else "按得分（含稳定就业项）排序"
+        return (f"\n结果模型：{info.get('path') or '（内存中）'}（数据 {w.get('first')} 至 {w.get('until')}，"
+                f"权重 {info.get('weight')}）；{order}")
+    order = ("ranked by expected lasting hire (P(hire) x P(stay 180 days))" if by == "lasting_hire"
+             else "ranked by the score with the outcome term")
+    return (f"\nOutcome model: {info.get('path') or '(in memory)'} (data {w.get('first')} to {w.get('until')}, "
+            f"weight {info.get('weight')}); {order}")

@@ -165,6 +165,19 @@ class ReasonSettings:
 
 
 @dataclass
+class OutcomeSettings:
+    """Ranking with a learned outcome model (``matcher learn``); see :mod:`matcher.outcomes.rank`."""
+
+    model: str | None = None           # model folder (or model.json) written by `matcher learn`; None = no model
+    weight: float = 1.0                # score gains weight x expected lasting hire (P(hire) x P(stay 180 days))
+    rank_by: str = "score"             # "score" (score with the outcome term) or "lasting_hire" (expected lasting hire)
+    pool: int = 50                     # the best `pool` by score (at least top_k) are re-ranked with the model
+
+
+RANK_BY = ("score", "lasting_hire")
+
+
+@dataclass
 class MatchSettings:
     """All settings of the matching core. See the module docstring."""
 
@@ -186,6 +199,7 @@ class MatchSettings:
     compliance: ComplianceSettings = field(default_factory=ComplianceSettings)
     blocking: BlockingSettings = field(default_factory=BlockingSettings)
     reasons: ReasonSettings = field(default_factory=ReasonSettings)
+    outcomes: OutcomeSettings = field(default_factory=OutcomeSettings)
 
     def __post_init__(self) -> None:
         self.validate()
@@ -296,6 +310,15 @@ class MatchSettings:
             raise SettingsError(f"blocking.min_candidates_factor must be >= 1, got {self.blocking.min_candidates_factor!r}.")
         if not 0 < self.priority.alpha < 1:
             raise SettingsError(f"priority.alpha must be in (0, 1), got {self.priority.alpha!r}.")
+        o = self.outcomes
+        if not isinstance(o.weight, (int, float)) or isinstance(o.weight, bool) or not 0 <= o.weight <= 100:
+            raise SettingsError(f"outcomes.weight must be a number in [0, 100], got {o.weight!r}.")
+        if o.rank_by not in RANK_BY:
+            raise SettingsError(f"outcomes.rank_by must be one of {list(RANK_BY)}, got {o.rank_by!r}.")
+        if not isinstance(o.pool, int) or isinstance(o.pool, bool) or o.pool < 1:
+            raise SettingsError(f"outcomes.pool must be a whole number >= 1, got {o.pool!r}.")
+        if o.model is not None and not str(o.model).strip():
+            raise SettingsError("outcomes.model must be a model folder written by `matcher learn`, or null; got ''.")
 
     def reference_day(self) -> _dt.date:
         """The reference date for expiry checks (``reference_date`` or today)."""

@@ -23,9 +23,9 @@ _WORDS = {
 }
 #: Short column heads of the contribution columns.
 _HEADS = {"zh": {"skills": "技能", "occupation": "经历/职业", "education": "学历", "wage": "薪资", "place": "地点",
-                 "conditions": "工作条件", "priority": "优先政策"},
+                 "conditions": "工作条件", "priority": "优先政策", "outcome": "稳定就业"},
           "en": {"skills": "skill", "occupation": "occup", "education": "edu", "wage": "wage", "place": "place",
-                 "conditions": "cond", "priority": "prio"}}
+                 "conditions": "cond", "priority": "prio", "outcome": "stay"}}
 
 
 def _short(text: object, n: int) -> str:
@@ -44,11 +44,13 @@ def format_table(matches: list[dict[str, Any]], by: str, titles: dict[str, str],
     W, S = _WORDS[lang], _STATUS[lang]
     rel = labels(lang)["relations"]
     dims = [*DIMENSIONS, "priority"]
+    if any("outcome" in (m.get("contributions") or {}) for m in matches):   # an outcome model is in use
+        dims.append("outcome")
     head = f"{'#':>3}  {W['id']:<14} {W['score']:>6}  " + " ".join(f"{_HEADS[lang][d]:>5}" for d in dims)
     lines = [head, "-" * len(head.encode("gbk", "replace"))]
     for m in matches:
         other = m["vacancy_id"] if by == "seeker" else m["seeker_id"]
-        contrib = " ".join(f"{m['contributions'][d]:>6.3f}" for d in dims)
+        contrib = " ".join(f"{m['contributions'].get(d, 0.0):>6.3f}" for d in dims)
         label = f"  {_short(titles.get(other, ''), 24)}" if titles.get(other) else ""
         lines.append(f"{m['rank']:>3}  {_short(other, 14):<14} {m['score']:>6.3f}  {contrib}{label}")
         edu, wage = m["education"], m["wage"]

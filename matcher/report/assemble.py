@@ -72,7 +72,8 @@ class ReportOptions:
 
 def build_report(matcher, options: ReportOptions | None = None,
                  batch_lists: tuple[pd.DataFrame, pd.DataFrame] | None = None,
-                 market_meta: dict[str, Any] | None = None) -> dict[str, Any]:
+                 market_meta: dict[str, Any] | None = None,
+                 outcomes: pd.DataFrame | None = None) -> dict[str, Any]:
     """Every section of the report as plain data (see :mod:`matcher.report.analysis` for definitions).
 
     ``batch_lists`` are the batch's (seeker_matches, vacancy_matches) tables;
@@ -84,6 +85,8 @@ def build_report(matcher, options: ReportOptions | None = None,
     (``source``, input files and checksums), recorded in ``meta["market"]``.
     The good-match cut and the pool's list length default to the settings'
     ``good_score`` and ``top_k``; open posts and openings are the core's.
+    ``outcomes`` (an accepted outcome event log) adds ``retention``, the
+    "unstable re-employment" section (:mod:`matcher.report.retention`).
     """
     opt = (options or ReportOptions()).resolved(matcher.settings)
     opt.validate()
@@ -174,6 +177,15 @@ def build_report(matcher, options: ReportOptions | None = None,
         }
         meta["chart_lang"] = lang
         lap("charts")
+    from matcher.outcomes.rank import attached
+
+    meta["outcome_model"] = attached(matcher)      # None: no outcome model in use
+    if outcomes is not None:
+        from matcher.report import retention as R
+
+        out["retention"] = R.analyse(outcomes, matcher.seekers_, matcher.vacancies_, matcher,
+                                     extraction_date=matcher.settings.reference_day())
+        lap("retention")
     meta["timings"]["total"] = round(sum(v for k, v in T.items() if k != "total"), 3)
     return out
 

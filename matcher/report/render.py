@@ -103,6 +103,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "fig_courses": ("图4 各培训课程可帮助获得匹配的未匹配求职者人数", "Figure 4 Unmatched seekers each course would match"),
     "training_list": ("个人培训建议（前{max_rows}条）", "Suggestions per seeker (first {max_rows})"),
     "method": ("方法与参数", "Method and settings"),
+    "retention": ("就业不稳定", "Unstable re-employment"),
     "good_dt": ("好的匹配", "Good match"),
     "good_dd": ("总分≥{threshold}（设置项可调）。", "Total score ≥ {threshold} (configurable)."),
     "open_dt": ("在招岗位", "Open posts"),
@@ -343,14 +344,28 @@ def render_html(report: dict[str, Any], lang: str = "both", max_rows: int = MAX_
     toc = [("supply-demand", "supply_demand"), ("unfilled-posts", "unfilled_posts"),
            ("unmatched-seekers", "unmatched_seekers"), ("wages", "wages"), ("wage-conversations", "wage_conversations"),
            ("education", "education"), ("compliance", "compliance"), ("training", "training"), ("method", "method")]
+    # the outcome sections (matcher.report.retention), when the report was given the outcome log
+    extra_sections = []
+    if "retention" in report:
+        from matcher.report.retention import render_html as retention_html
+
+        toc.insert(-1, ("retention", "retention"))
+        extra_sections.append(Markup(retention_html(report["retention"], lang)))
+    om = meta.get("outcome_model", "absent")
+    if om != "absent":
+        subtitle_model = (f" · 结果模型 {om['path'] or ''}", f" · outcome model {om['path'] or ''}") if om else \
+            (" · 未使用结果模型", " · no outcome model in use")
+    else:
+        subtitle_model = ("", "")
     env = jinja2.Environment(loader=jinja2.PackageLoader("matcher.report", "templates"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.StrictUndefined)
     tpl = env.get_template("report.html.j2")
-    subtitle = L.pair(f"参考日期 {meta['reference_date']} · 好匹配门槛 {opt['threshold']}",
-                      f"Reference date {meta['reference_date']} · good-match threshold {opt['threshold']}")
+    subtitle = L.pair(f"参考日期 {meta['reference_date']} · 好匹配门槛 {opt['threshold']}{subtitle_model[0]}",
+                      f"Reference date {meta['reference_date']} · good-match threshold {opt['threshold']}"
+                      f"{subtitle_model[1]}")
     return tpl.render(lang=lang, t=L.t, alt=L.alt, title=L.alt("title"), subtitle=subtitle, toc=toc, kpis=kpis,
                       tables=tables, charts=_Charts(report.get("charts") or {}), training_note=training_note,
-                      method=["good", "open", "pool", "pass", "cf"])
+                      method=["good", "open", "pool", "pass", "cf"], extra_sections=extra_sections)
 
 
 class _Charts(dict):

@@ -2,9 +2,9 @@
 
 Every request gets a short random request id (``g.request_id``, also sent as
 the ``X-Request-Id`` header). The error page shows it so staff can quote it;
-the log line for a 500 carries the id, method, endpoint and the exception
-type with its stack — never the query string, form values or the exception's
-message, which could hold personal data.
+the log line for a 500 carries the id, method, path, endpoint, the exception
+type and the stack as file:line:function — never the query string, form
+values, source lines or the exception's message, which could hold personal data.
 """
 from __future__ import annotations
 
@@ -102,6 +102,8 @@ def _audit_denied() -> None:
 def _log_500(app: Flask, exc: BaseException) -> None:
     original = getattr(exc, "original_exception", None) if isinstance(exc, InternalServerError) else exc
     original = original or exc
-    stack = "".join(traceback.format_tb(original.__traceback__)) if original.__traceback__ else ""
+    # file, line and function of each frame: no source lines, no locals, no exception message
+    stack = "".join(f"  {f.filename}:{f.lineno} in {f.name}\n"
+                    for f in traceback.extract_tb(original.__traceback__)) if original.__traceback__ else ""
     app.logger.error("request %s failed: %s %s (endpoint %s): %s\n%s", request_id(), request.method,
                      request.path[:200], request.endpoint, type(original).__name__, stack)

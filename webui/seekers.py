@@ -53,7 +53,7 @@ def search_query(criteria: dict[str, str], district_scope: str | None):
         q = q.where(Seeker.phone_tail == criteria["phone_tail"][-4:])
     if criteria.get("district"):
         q = q.where(Seeker.district == criteria["district"])
-    if criteria.get("education", "").isdigit():
+    if criteria.get("education", "") in ("0", "1", "2", "3", "4", "5", "6"):
         q = q.where(Seeker.education_level == int(criteria["education"]))
     if criteria.get("group"):
         if criteria["group"] == "4045":

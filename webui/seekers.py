@@ -94,6 +94,9 @@ def search():
 def get_seeker_or_404(db: Session, seeker_id: str) -> Seeker:
     """The seeker if it exists and the current user may see it; else 404."""
     seeker = db.get(Seeker, seeker_id)
+    if seeker is not None and not can_see_seeker(current_user, seeker):  # audited as denied access
+        record("denied", [seeker_id], detail=f"{request.method} {request.endpoint}: outside district")
+        commit_audit()
     if seeker is None or not can_see_seeker(current_user, seeker):
         abort(404, _("Seeker %(id)s doesn't exist or is outside your district.", id=seeker_id))
     return seeker

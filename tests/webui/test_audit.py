@@ -135,3 +135,14 @@ def test_every_action_written_has_a_label():
         used |= set(re.findall(r'\bwrite\(\s*\w+,\s*"([a-z_]+)"', text))
         used |= set(re.findall(r'"(user_activate|user_deactivate|reveal_seeker|view_seeker)"', text))
     assert used and used <= set(ACTION_LABELS), used - set(ACTION_LABELS)
+
+
+def test_out_of_district_seeker_is_a_404_audited_as_denied(app, client):
+    s = new_session(app)
+    from webui.models import Seeker
+    west_seeker = s.scalar(select(Seeker.seeker_id).where(Seeker.district == "西区"))
+    s.close()
+    login(client, "east")
+    assert client.get(f"/seekers/{west_seeker}").status_code == 404
+    denied = _rows(app, action="denied", username="east")
+    assert [(d.seeker_id, d.detail) for d in denied] == [(west_seeker, "GET seekers.detail: outside district")]

@@ -10,7 +10,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 DEMO    := demo_out
 PORT    ?= 5000
-DEMO_PASSWORD ?= demo-pzh-2026
+DEMO_PASSWORD ?= pzh-trial-sunshine-2026
 
 # What each target installs (pip extras of pyproject.toml).
 EXTRAS_base  :=

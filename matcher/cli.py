@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("webui.commands", "import_command"),
     "serve": ("webui.commands", "serve_command"),
     "create-user": ("webui.commands", "create_user_command"),
+    "backup": ("webui.commands", "backup_command"),
     "schema": ("matcher.commands.schema", "command"),
 }
 
@@ -44,6 +45,7 @@ HELP = {
     "import": "Load files into the web UI's database and refit the matcher.",
     "serve": "Run the staff web UI (waitress).",
     "create-user": "Create a staff user for the web UI.",
+    "backup": "Copy the web UI's SQLite database while it runs (online backup).",
     "schema": "Print the input columns: Chinese headers, required, type, accepted spellings.",
 }
 

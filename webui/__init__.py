@@ -16,7 +16,21 @@
 ``MATCHER_BATCH_DIR``
     the ``--out`` folder (symlink) of ``matcher batch``: its capacity-aware
     lists are offered on the seeker and vacancy pages (config ``BATCH_DIR``;
-    default ``<instance>/batch`` when that exists).
+    default ``<instance>/batch`` when that exists);
+``MATCHER_TRUSTED_PROXIES``
+    how many reverse proxies in front of the app append to
+    ``X-Forwarded-For`` (default 0: the header is ignored); the client
+    address (sign-in limits, audit) is read that many hops back;
+``MATCHER_SESSION_IDLE_MINUTES`` / ``MATCHER_SESSION_MAX_HOURS``
+    a session ends after this long without a request (default 30 minutes)
+    and this long after sign-in (default 10 hours);
+``MATCHER_AUDIT_RETENTION_DAYS``
+    audit entries older than this are deleted at start-up (default 1095,
+    at least 180).
+
+Security settings (config keys, see ``docs/security.md``): ``SESSION_BIND_ADDRESS``,
+``LOGIN_MAX_FAILURES``, ``LOGIN_LOCK_SECONDS``, ``LOGIN_LOCK_MAX_SECONDS``,
+``LOGIN_IP_MAX_FAILURES``, ``LOGIN_WINDOW_SECONDS``, ``PASSWORD_HASH_METHOD``.
 
 Every page needs a signed-in user except the sign-in page (and static files
 and the language switch). Responses carry a strict Content-Security-Policy,
@@ -29,13 +43,15 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, redirect, request, session, url_for
+from flask import Flask, flash, redirect, request, session, url_for
 from flask_babel import Babel
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import db, engine, nightly
+from . import db, engine, errors, nightly
 from .extensions import LANGUAGES, login_manager
+from .params import BoundedIntConverter
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -64,6 +80,16 @@ def _secret_key(instance: Path) -> str:
     return key
 
 
+def _env_int(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise RuntimeError(f"{name}={text!r} is not a whole number.") from None
+
+
 def select_locale() -> str:
     """The session's language (set by the switch), default zh_CN."""
     lang = session.get("lang")
@@ -88,12 +114,21 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=(not testing) if secure_env is None else secure_env,
         SESSION_COOKIE_NAME="matcher_session",
         REMEMBER_COOKIE_HTTPONLY=True,
-        PERMANENT_SESSION_LIFETIME=8 * 3600,
-        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        PERMANENT_SESSION_LIFETIME=10 * 3600,
+        SESSION_IDLE_MINUTES=_env_int("MATCHER_SESSION_IDLE_MINUTES", 30),
+        SESSION_MAX_HOURS=_env_int("MATCHER_SESSION_MAX_HOURS", 10),
+        SESSION_BIND_ADDRESS=True,
+        TRUSTED_PROXIES=_env_int("MATCHER_TRUSTED_PROXIES", 0),
+        AUDIT_RETENTION_DAYS=_env_int("MATCHER_AUDIT_RETENTION_DAYS", 1095),
+        PASSWORD_HASH_METHOD="scrypt",
+        WTF_CSRF_TIME_LIMIT=10 * 3600,
         MAX_CONTENT_LENGTH=64 * 1024 * 1024,
         BABEL_DEFAULT_LOCALE="zh_CN",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).resolve().parent / "translations"),
-        LOGIN_MAX_FAILURES=5,
+        LOGIN_MAX_FAILURES=5,          # per username, consecutive: then locked
+        LOGIN_LOCK_SECONDS=60,         # first lock; doubles with each further failure
+        LOGIN_LOCK_MAX_SECONDS=3600,
+        LOGIN_IP_MAX_FAILURES=100,     # per client address per window (an office shares one)
         LOGIN_WINDOW_SECONDS=15 * 60,
         MATCHES_K=10,
         SERVE_BLAS_THREADS=1,  # BLAS threads per process after the start-up fit (webui.engine.warm_up)
@@ -107,6 +142,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["BATCH_DIR"] = nightly.default_batch_dir(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
+    hops = int(app.config["TRUSTED_PROXIES"])
+    if not 0 <= hops <= 10:
+        raise RuntimeError(f"TRUSTED_PROXIES={hops}: use 0 (no proxy) to 10.")
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    app.url_map.converters["int"] = BoundedIntConverter
 
     db.init_app(app)
     engine.init_app(app)
@@ -115,7 +156,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.session_protection = "strong"
+    login_manager.session_protection = None  # replaced by webui.auth.load_user's checks (works for every session)
+    errors.init_app(app)
 
     from . import audit, auth, cityreport, imports, overview, referrals, seekers, training, vacancies, views
 
@@ -126,13 +168,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.jinja_env.globals["match_view"] = match_view
     cityreport.init_app(app)
+    _prune_audit(app)
 
     @app.before_request
     def require_login():
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
         if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.path))
+            notice = auth.session_notice()
+            if notice:
+                flash(notice, "warning")
+            return redirect(url_for("auth.login", next=request.path if request.method == "GET" else None))
+        if auth.password_change_required():
+            return redirect(url_for("auth.password"))
         return None
 
     @app.after_request
@@ -153,3 +201,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         return redirect(url_for("seekers.search"))
 
     return app
+
+
+def _prune_audit(app: Flask) -> None:
+    """Apply the audit retention setting (start-up)."""
+    from .audit import prune, retention_days
+
+    days = retention_days(app.config)
+    session = db.new_session(app)
+    try:
+        prune(session, days)
+    finally:
+        session.close()

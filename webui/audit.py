@@ -1,43 +1,96 @@
 """The audit log: who looked at whom, when, and what they did.
 
 :func:`record` is called by every view that shows a person's data (one row
-per person shown) and by every action on a person (refer, outcome, reveal).
-Rows hold ids only — never names, ID numbers or phone numbers. Admins read
-the log at ``/audit/``.
+per person shown), by every action on a person (refer, outcome, reveal), by
+sign-in and sign-out (and failed, locked and throttled attempts), by user,
+role and password changes, imports (web and ``matcher import``), report
+generation and every refused request (403). Rows hold ids, usernames and
+addresses only — never names, ID numbers or phone numbers.
+
+The log is append-only from the application: no route updates or deletes a
+row. The only deletion is retention: rows older than
+``AUDIT_RETENTION_DAYS`` (default 1095 days, at least 180 — the six months
+China's Cybersecurity Law asks network logs to be kept) are removed when the
+app starts (:func:`prune`). Admins read the log at ``/audit/`` (paged, filtered
+by date, user, action, seeker id) and download the same selection as CSV.
 """
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 from collections.abc import Iterable
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import insert, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
 
 from .auth import admin_required, client_ip
 from .db import get_session
-from .models import AuditEntry, utcnow
+from .models import AuditEntry, User, utcnow
+from .params import parse_date, parse_page, parse_text
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
-#: Actions written to the log.
-ACTIONS = ("view_seeker", "reveal_seeker", "search_seekers", "vacancy_candidates", "refer",
-           "outcome", "view_referral", "import", "training_suggestions")
+#: Action code -> label shown on the audit page (codes are what the table stores).
+ACTION_LABELS = {
+    "login": _l("Signed in"),
+    "logout": _l("Signed out"),
+    "login_failed": _l("Failed sign-in"),
+    "lockout": _l("User locked out"),
+    "login_locked": _l("Sign-in refused: user locked"),
+    "login_throttled": _l("Sign-in refused: address limit"),
+    "session_refused": _l("Session refused (other browser or address)"),
+    "password_change": _l("Password changed"),
+    "password_change_failed": _l("Password change failed"),
+    "password_reset": _l("Password reset by admin"),
+    "user_create": _l("User created"),
+    "user_change": _l("User role or district changed"),
+    "user_deactivate": _l("User deactivated"),
+    "user_activate": _l("User reactivated"),
+    "denied": _l("Access denied"),
+    "view_seeker": _l("Viewed a seeker"),
+    "reveal_seeker": _l("Revealed personal data"),
+    "search_seekers": _l("Searched seekers"),
+    "vacancy_candidates": _l("Viewed candidates of a post"),
+    "refer": _l("Referral made"),
+    "outcome": _l("Outcome recorded"),
+    "view_referral": _l("Viewed a referral"),
+    "import": _l("Import (web)"),
+    "import_cli": _l("Import (command line)"),
+    "report": _l("City report generated"),
+    "training_suggestions": _l("Training suggestions computed"),
+    "backup": _l("Database backup"),
+    "audit_export": _l("Audit log exported"),
+}
+#: Actions written to the log (codes).
+ACTIONS = tuple(ACTION_LABELS)
+PAGE_SIZE = 100
+#: Retention may not go below six months (China's Cybersecurity Law, art. 21).
+MIN_RETENTION_DAYS = 180
+CSV_COLUMNS = ("at_utc", "user_id", "username", "action", "seeker_id", "vacancy_id", "detail", "ip")
 
 
 def record(action: str, seeker_ids: Iterable[str | None] = (None,), vacancy_id: str | None = None,
-           detail: str | None = None) -> None:
+           detail: str | None = None, *, user: User | None = None, username: str | None = None) -> None:
     """Add one audit row per seeker id (one row with no seeker when empty).
 
-    Written in the request's session; the caller commits (views that only
-    read call :func:`commit_audit`). ``detail`` must not hold personal data.
+    The row names the signed-in user, or ``user`` / ``username`` when given
+    (sign-in attempts). Written in the request's session; the caller commits
+    (views that only read call :func:`commit_audit`). ``detail`` must not hold
+    personal data.
     """
     ids = list(seeker_ids) or [None]
     now = utcnow()
-    uid = current_user.id if current_user.is_authenticated else None
-    uname = current_user.username if current_user.is_authenticated else None
+    if user is None and username is None and current_user and current_user.is_authenticated:
+        user = current_user
+    uid = user.id if user is not None else None
+    uname = (user.username if user is not None else username or None)
     ip = client_ip()
-    rows = [{"at": now, "user_id": uid, "username": uname, "action": action, "seeker_id": sid,
-             "vacancy_id": vacancy_id, "detail": (detail or None) and detail[:255], "ip": ip}
+    rows = [{"at": now, "user_id": uid, "username": uname and uname[:64], "action": action[:32],
+             "seeker_id": sid, "vacancy_id": vacancy_id, "detail": (detail or None) and detail[:255], "ip": ip}
             for sid in ids]
     get_session().execute(insert(AuditEntry), rows)
 
@@ -47,17 +100,105 @@ def commit_audit() -> None:
     get_session().commit()
 
 
+def write(session: Session, action: str, *, username: str | None, detail: str | None = None,
+          ip: str | None = None) -> None:
+    """An audit row outside a request (command-line tools); commits."""
+    session.execute(insert(AuditEntry), [{"at": utcnow(), "user_id": None, "username": (username or "")[:64] or None,
+                                          "action": action[:32], "seeker_id": None, "vacancy_id": None,
+                                          "detail": (detail or None) and detail[:255], "ip": (ip or "")[:64] or None}])
+    session.commit()
+
+
+def retention_days(config) -> int:
+    """The configured retention in days; raises ValueError below the legal minimum."""
+    days = int(config.get("AUDIT_RETENTION_DAYS") or 0)
+    if days < MIN_RETENTION_DAYS:
+        raise ValueError(f"AUDIT_RETENTION_DAYS={days} is below {MIN_RETENTION_DAYS} days: "
+                         "keep audit entries at least six months.")
+    return days
+
+
+def prune(session: Session, days: int, now: dt.datetime | None = None) -> int:
+    """Delete audit rows older than ``days`` (retention); returns how many. Commits."""
+    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    n = session.execute(delete(AuditEntry).where(AuditEntry.at < cutoff)).rowcount or 0
+    session.commit()
+    return n
+
+
+def action_label(code: str | None) -> str:
+    """The localised label of an action code (the code itself when unknown)."""
+    label = ACTION_LABELS.get(code or "")
+    return str(label) if label is not None else (code or "")
+
+
+def _filters() -> dict:
+    return {"date_from": parse_date("date_from", ignore=True), "date_to": parse_date("date_to", ignore=True),
+            "username": parse_text("username"), "seeker_id": parse_text("seeker_id"),
+            "action": parse_text("action", max_len=32) if request.args.get("action") in ACTION_LABELS else ""}
+
+
+def _query(f: dict):
+    q = select(AuditEntry)
+    if f["date_from"]:
+        q = q.where(AuditEntry.at >= dt.datetime.combine(f["date_from"], dt.time.min))
+    if f["date_to"]:
+        q = q.where(AuditEntry.at < dt.datetime.combine(f["date_to"] + dt.timedelta(days=1), dt.time.min))
+    if f["username"]:
+        q = q.where(AuditEntry.username == f["username"])
+    if f["seeker_id"]:
+        q = q.where(AuditEntry.seeker_id == f["seeker_id"])
+    if f["action"]:
+        q = q.where(AuditEntry.action == f["action"])
+    return q
+
+
 @bp.get("/")
 @admin_required
 def log():
-    """Admin: the newest audit rows, optionally for one seeker id or user name."""
+    """Admin: audit rows newest first, 100 a page, filtered by date, user, action, seeker."""
     db = get_session()
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(500)
-    seeker_id = request.args.get("seeker_id", "").strip()
-    username = request.args.get("username", "").strip()
-    if seeker_id:
-        query = query.where(AuditEntry.seeker_id == seeker_id)
-    if username:
-        query = query.where(AuditEntry.username == username)
-    return render_template("audit/log.html", entries=db.scalars(query).all(),
-                           seeker_id=seeker_id, username=username)
+    f = _filters()
+    page = parse_page()
+    q = _query(f)
+    total = db.scalar(select(func.count()).select_from(q.subquery())) or 0
+    entries = db.scalars(q.order_by(AuditEntry.id.desc()).offset(page * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    args = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in f.items() if v}
+    return render_template("audit/log.html", entries=entries, filters=f, args=args, page=page, total=total,
+                           pages=max(1, -(-total // PAGE_SIZE)), actions=ACTION_LABELS, action_label=action_label,
+                           csv_url=url_for("audit.export", **args),
+                           retention=current_app.config["AUDIT_RETENTION_DAYS"])
+
+
+@bp.get("/export.csv")
+@admin_required
+def export():
+    """Admin: the filtered audit rows as CSV (UTF-8 with BOM for Excel), oldest first.
+
+    The download is itself audited (``audit_export``, the filters in ``detail``)."""
+    db = get_session()
+    f = _filters()
+    record("audit_export", detail=", ".join(f"{k}={v}" for k, v in f.items() if v)[:255] or "all")
+    db.commit()
+
+    def rows():
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(CSV_COLUMNS)
+        yield "\ufeff" + buf.getvalue()
+        last = 0
+        while True:
+            chunk = db.scalars(_query(f).where(AuditEntry.id > last).order_by(AuditEntry.id).limit(5000)).all()
+            if not chunk:
+                break
+            buf.seek(0)
+            buf.truncate()
+            for e in chunk:
+                writer.writerow([e.at.strftime("%Y-%m-%d %H:%M:%S"), e.user_id or "", e.username or "", e.action,
+                                 e.seeker_id or "", e.vacancy_id or "", e.detail or "", e.ip or ""])
+            last = chunk[-1].id
+            yield buf.getvalue()
+
+    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
+    return Response(stream_with_context(rows()), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=audit-{stamp}.csv"})

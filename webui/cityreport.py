@@ -231,8 +231,13 @@ def index():
 @bp.post("/generate")
 @admin_required
 def make():
-    """Admin: start a new report in the background."""
-    if start(current_app._get_current_object(), current_app.config.get("REPORT_IN_BACKGROUND", True)):
+    """Admin: start a new report in the background (audited)."""
+    from .audit import commit_audit, record
+
+    started = start(current_app._get_current_object(), current_app.config.get("REPORT_IN_BACKGROUND", True))
+    record("report", detail="started" if started else "refused: one already running")
+    commit_audit()
+    if started:
         flash(_("The report is being prepared. It takes a few minutes with a large market; reload this page."),
               "info")
     else:

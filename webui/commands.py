@@ -1,6 +1,6 @@
-"""Web UI commands: ``matcher serve``, ``matcher create-user``, ``matcher import``.
+"""Web UI commands: ``matcher serve``, ``matcher create-user``, ``matcher import``, ``matcher backup``.
 
-All three use the same database as the web UI: SQLite in the instance folder
+All of them use the same database as the web UI: SQLite in the instance folder
 by default, ``MATCHER_DATABASE_URL`` for any other SQLAlchemy URL, and
 ``MATCHER_INSTANCE_PATH`` for another instance folder. ``matcher serve``
 offers the nightly batch's capacity-aware lists from ``--batch-dir`` or
@@ -140,15 +140,21 @@ def _serve_forked(app, host: str, port: int, threads: int, workers: int) -> None
 @click.command("create-user")
 @click.option("--username", required=True, help="Sign-in name.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="At least 8 characters (prompted when omitted).")
+              help="At least 12 characters, not containing the username, not a common password "
+                   "(prompted when omitted; the same rules as the web form).")
 @click.option("--role", type=click.Choice(["admin", "staff"]), default="staff", show_default=True)
-@click.option("--district", default=None, help="Limit a staff user to this district's seekers.")
+@click.option("--district", default=None,
+              help="Limit a staff user to this district's seekers (东区, 西区, 仁和区, 米易县, 盐边县; "
+                   "other spellings such as 攀枝花市东区 are normalised, unknown ones refused).")
+@click.option("--must-change-password", is_flag=True, help="The user must choose a new password at first sign-in.")
 @click.option("--if-missing", is_flag=True, help="Do nothing (exit 0) when the user already exists.")
-def create_user_command(username: str, password: str, role: str, district: str | None, if_missing: bool) -> None:
-    """Create a staff user of the web UI (e.g. the first admin)."""
+def create_user_command(username: str, password: str, role: str, district: str | None,
+                        must_change_password: bool, if_missing: bool) -> None:
+    """Create a staff user of the web UI (e.g. the first admin). Audited."""
     from sqlalchemy import select
 
-    from webui.auth import create_user
+    from webui.audit import write
+    from webui.auth import UserError, create_user
     from webui.db import new_session
     from webui.models import User
 
@@ -158,11 +164,54 @@ def create_user_command(username: str, password: str, role: str, district: str |
         if if_missing and session.scalar(select(User.id).where(User.username == username.strip())):
             click.echo(f"User {username!r} already exists; left unchanged.")
             return
-        user = create_user(session, username, password, role, district)
+        try:
+            user = create_user(session, username, password, role, district,
+                               must_change_password=must_change_password)
+        except UserError as exc:
+            raise click.UsageError(str(exc)) from None
+        write(session, "user_create", username=f"cli:{_os_user()}",
+              detail=f"user {user.id} {user.username}: role {user.role}, district {user.district or '-'}")
         scope = f", district {user.district}" if user.district else ""
         click.echo(f"Created {user.role} user {user.username!r}{scope}.")
     finally:
         session.close()
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no name for this uid (containers)
+        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+
+
+@click.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The backup file to write (must not exist yet).")
+def backup_command(out: Path) -> None:
+    """Copy the web UI's SQLite database to OUT while it runs (SQLite online backup API).
+
+    The copy is a consistent snapshot checked with ``PRAGMA integrity_check``;
+    restore it by stopping ``matcher serve`` and putting the file in place of
+    the database (``MATCHER_DATABASE_URL``, default ``<instance>/matcher.db``).
+    For PostgreSQL use ``pg_dump`` (see docs/security.md). Audited.
+    """
+    from webui.audit import write
+    from webui.db import backup_sqlite, new_session
+
+    app = _app()
+    url = app.config["DATABASE_URL"]
+    try:
+        size = backup_sqlite(url, out)
+    except (ValueError, FileExistsError, FileNotFoundError) as exc:
+        raise click.UsageError(str(exc)) from None
+    session = new_session(app)
+    try:
+        write(session, "backup", username=f"cli:{_os_user()}", detail=f"to {out.name} ({size} bytes)")
+    finally:
+        session.close()
+    click.echo(f"Backed up the database to {out} ({size / 1e6:.1f} MB).")
 
 
 @click.command("import")
@@ -182,10 +231,13 @@ def import_command(seekers: Path, vacancies: Path, outcomes: Path | None, show: 
     from webui.db import new_session
     from webui.store import import_files
 
+    from webui.audit import write
+
     app = _app()
     session = new_session(app)
     try:
         summary = import_files(session, seekers, vacancies, outcomes)
+        write(session, "import_cli", username=f"cli:{_os_user()}", detail=f"import {summary.import_id}")
     finally:
         session.close()
     click.echo(f"Import {summary.import_id} done.")

@@ -20,7 +20,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine for ``url``; SQLite gets foreign keys, WAL and ``synchronous=NORMAL``."""
+    """Create an engine for ``url``; SQLite gets foreign keys, WAL and ``synchronous=FULL``."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -30,13 +30,62 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             if ":memory:" not in url:
                 cur.execute("PRAGMA journal_mode=WAL")
-                # WAL + NORMAL: still crash-safe for the application (no corruption, committed
-                # rows survive a process crash); only an OS crash or power cut can lose the
-                # last commits. Saves an fsync per audited page view.
-                cur.execute("PRAGMA synchronous=NORMAL")
+                # WAL + FULL: every commit is fsynced to the WAL before it returns, so
+                # referrals, outcomes, follow-ups and audit rows survive a power cut or OS
+                # crash (with NORMAL the last commits could be lost).
+                cur.execute("PRAGMA synchronous=FULL")
             cur.close()
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def backup_sqlite(url: str, out: Path, *, pages_per_step: int = 1024) -> int:
+    """Copy the live SQLite database at ``url`` to ``out`` with SQLite's online backup API.
+
+    Safe while the web UI is serving: the copy is a consistent snapshot
+    (writers are not blocked for long; the copy restarts if a writer changes
+    pages mid-way). ``out`` is written to a temporary name, checked with
+    ``PRAGMA integrity_check`` and renamed, so a failed backup never leaves a
+    half file under ``out``. Returns the size in bytes. Raises ``ValueError``
+    for a non-SQLite URL and ``FileExistsError`` when ``out`` exists.
+    """
+    import os
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        raise ValueError("matcher backup copies a SQLite database file; for PostgreSQL use pg_dump "
+                         "(see docs/security.md, 'Backups').")
+    source_path = Path(parsed.database)
+    if not source_path.exists():
+        raise FileNotFoundError(f"The database {source_path} does not exist.")
+    out = Path(out)
+    if out.exists():
+        raise FileExistsError(f"{out} already exists; choose a new file name.")
+    tmp = out.with_name(out.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)
+    dst = sqlite3.connect(tmp)
+    try:
+        src.backup(dst, pages=pages_per_step)
+        dst.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file
+        ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+        if ok != "ok":
+            raise RuntimeError(f"The backup copy failed its integrity check: {ok}")
+        dst.commit()
+    except BaseException:
+        dst.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        src.close()
+    dst.close()
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, out)
+    return out.stat().st_size
 
 
 def alembic_config() -> Config:

@@ -131,6 +131,12 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: Bumped by sign-out, a password change or reset, a role/district change and
+    #: deactivation: every session signed with an older version is refused.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Set by an admin's password reset: the user must choose a new password first.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     # Flask-Login protocol
     @property
@@ -239,7 +245,8 @@ class LoginAttempt(Base):
     """A sign-in attempt, kept for rate limiting (username + client address)."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_key", "username", "ip", "at"),)
+    __table_args__ = (Index("ix_login_attempts_key", "username", "ip", "at"),
+                      Index("ix_login_attempts_ip_at", "ip", "at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64))

@@ -19,13 +19,15 @@ from sqlalchemy.orm import Session, selectinload
 from matcher.errors import MatcherError
 
 from .audit import commit_audit, record
-from .auth import admin_required, get_seeker_or_404
+from .access import get_seeker_or_404
+from .auth import admin_required
 from .db import get_session
 from .engine import get_fitted
 from .models import Referral, Seeker, Vacancy
 from .nightly import current_run
 from .rankings import batch_candidates, batch_state, capacity_posts, list_mode, match_dict, with_rows
 from .views import DISTRICTS, PRIORITY_LABELS
+from .params import parse_page, parse_wage
 
 bp = Blueprint("seekers", __name__, url_prefix="/seekers")
 
@@ -52,7 +54,7 @@ def search_query(criteria: dict[str, str], district_scope: str | None):
         q = q.where(Seeker.phone_tail == criteria["phone_tail"][-4:])
     if criteria.get("district"):
         q = q.where(Seeker.district == criteria["district"])
-    if criteria.get("education", "").isdigit():
+    if criteria.get("education", "") in ("0", "1", "2", "3", "4", "5", "6"):
         q = q.where(Seeker.education_level == int(criteria["education"]))
     if criteria.get("group"):
         if criteria["group"] == "4045":
@@ -74,8 +76,7 @@ def search():
     results, page, more = None, 0, False
     if request.method == "POST":
         limit = current_app.config["SEARCH_LIMIT"]
-        page_text = request.form.get("page", "0")
-        page = int(page_text) if page_text.isdigit() else 0
+        page = parse_page(source=request.form)
         db = get_session()
         rows = db.scalars(search_query(criteria, current_user.district if not current_user.is_admin else None)
                           .offset(page * limit).limit(limit + 1)).all()
@@ -106,7 +107,7 @@ def match_filters(seeker: Seeker) -> dict:
     district = request.args.get("district", "").strip()
     return {
         "district": district if district in DISTRICTS else "",
-        "min_wage": _float_arg("min_wage"),
+        "min_wage": parse_wage("min_wage", source=request.args),
         "welfare": request.args.get("welfare") == "1",
         "shift": (request.args.get("shift") == "1") if submitted else seeker.accepts_shift_work is not False,
     }

@@ -28,6 +28,7 @@ from .nightly import current_run
 from .rankings import batch_state, capacity_candidates, list_mode, match_dict, with_rows
 from .seekers import _like_escape
 from .views import DISTRICTS
+from .params import parse_page
 
 bp = Blueprint("vacancies", __name__, url_prefix="/vacancies")
 
@@ -91,8 +92,7 @@ def search():
     if "status" not in request.args:
         args["status"] = "open"
     limit = current_app.config["SEARCH_LIMIT"]
-    page_text = request.args.get("page", "0")
-    page = int(page_text) if page_text.isdigit() else 0
+    page = parse_page(source=request.args)
     today = dt.date.today()
     rows = get_session().scalars(search_query(args, today).offset(page * limit).limit(limit + 1)).all()
     return render_template("vacancies/search.html", args=args, results=rows[:limit], page=page,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, g, redirect, render_template, request, session, url_for
+from flask import Flask, g, redirect, request, session, url_for
 from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
@@ -172,12 +172,4 @@ def init_app(app: Flask) -> None:
                 "DISTRICTS": DISTRICTS, "PRIORITY_LABELS": PRIORITY_LABELS,
                 "EDUCATION_LABELS": EDUCATION_LABELS, "OUTCOME_LABELS": OUTCOME_LABELS,
                 "CHART_COLOURS": CHART_COLOURS}
-
-    for code in (400, 403, 404, 405, 413, 429):
-        app.register_error_handler(code, _error_page(code))
-
-
-def _error_page(code: int):
-    def handler(exc):
-        return render_template("error.html", code=code, description=getattr(exc, "description", "")), code
-    return handler
+    # error pages: webui.errors

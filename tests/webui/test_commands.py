@@ -1,4 +1,4 @@
-"""The web UI's commands: ``matcher import``, ``matcher create-user``, ``matcher serve``."""
+"""The web UI's commands: ``matcher import``, ``matcher create-user``, ``matcher serve``, ``matcher backup``."""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +8,7 @@ from matcher.cli import main
 from webui import commands as webcmds
 from webui import create_app
 from webui.db import new_session
-from webui.models import Import, Seeker, User
+from webui.models import AuditEntry, Import, Referral, Seeker, User
 
 
 @pytest.fixture
@@ -47,8 +47,18 @@ def test_import_of_a_missing_file_fails_cleanly(instance, market_files, capsys):
     assert "Traceback" not in capsys.readouterr().err
 
 
+def _audit_actions() -> list[str]:
+    app = create_app({"TESTING": True})
+    s = new_session(app)
+    try:
+        return [e.action for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    finally:
+        s.close()
+        app.extensions["matcher_engine"].dispose()
+
+
 def test_create_user_and_if_missing(instance, capsys):
-    args = ["create-user", "--username", "demo", "--password", "demo-password-1", "--role", "admin"]
+    args = ["create-user", "--username", "demo", "--password", "granite orchard 41", "--role", "admin"]
     assert main(args) == 0
     assert "Created admin user 'demo'" in capsys.readouterr().out
     assert main(args) == 2  # taken name: a clear error, not a traceback
@@ -56,13 +66,92 @@ def test_create_user_and_if_missing(instance, capsys):
     assert main(args + ["--if-missing"]) == 0
     assert "left unchanged" in capsys.readouterr().out
     assert main(["create-user", "--username", "x", "--password", "short"]) == 2
-    assert "too short" in capsys.readouterr().err
+    assert "at least 12 characters" in capsys.readouterr().err
     app = create_app({"TESTING": True})
     s = new_session(app)
     user = s.scalar(select(User).where(User.username == "demo"))
     assert user.role == "admin" and user.password_hash.startswith("scrypt:")
-    assert "demo-password-1" not in user.password_hash
+    assert "granite orchard 41" not in user.password_hash
     s.close()
+    app.extensions["matcher_engine"].dispose()
+    assert _audit_actions() == ["user_create"]
+
+
+@pytest.mark.parametrize("password, problem", [
+    ("12345678", "at least 12 characters"),
+    ("aaaaaaaaaaaaaaaa", "different characters"),
+    ("kevin-the-warehouse", "must not contain the username"),
+    ("qwertyuiop123", "commonly used"),
+    ("1qaz2wsx3edc", "commonly used"),
+])
+def test_create_user_applies_the_password_rules(instance, capsys, password, problem):
+    assert main(["create-user", "--username", "Kevin", "--password", password]) == 2
+    assert problem in capsys.readouterr().err
+    assert _count(User) == 0
+
+
+def test_create_user_normalises_and_validates_districts(instance, capsys):
+    ok = ["create-user", "--username", "east1", "--password", "granite orchard 41", "--district", "攀枝花市东区"]
+    assert main(ok) == 0
+    assert "district 东区" in capsys.readouterr().out
+    bad = ["create-user", "--username", "mars", "--password", "granite orchard 41", "--district", "火星区"]
+    assert main(bad) == 2
+    err = capsys.readouterr().err
+    assert "Unknown district 火星区" in err and "东区" in err and "Traceback" not in err
+    assert _count(User) == 1
+
+
+def test_cli_import_is_audited(instance, market_files):
+    assert main(["import", str(market_files["seekers"]), str(market_files["vacancies"])]) == 0
+    assert _audit_actions() == ["import_cli"]
+
+
+def test_backup_then_restore_keeps_every_referral_and_audit_row(instance, market_files, tmp_path, capsys):
+    """An online backup while a writer holds the database open restores to the same rows."""
+    import shutil
+    import sqlite3
+
+    assert main(["import", str(market_files["seekers"]), str(market_files["vacancies"]),
+                 "--outcomes", str(market_files["outcomes"])]) == 0
+    db_file = instance / "matcher.db"
+    writer = sqlite3.connect(db_file)  # another process's open connection (WAL)
+    writer.execute("INSERT INTO audit_log (at, action, detail) VALUES ('2026-01-01 00:00:00', 'login', 'w')")
+    writer.commit()
+    out = tmp_path / "backups" / "matcher-backup.db"
+    out.parent.mkdir()
+    capsys.readouterr()
+    assert main(["backup", "--out", str(out)]) == 0
+    assert "Backed up the database" in capsys.readouterr().out
+    assert main(["backup", "--out", str(out)]) == 2  # never overwrites a backup
+    assert "already exists" in capsys.readouterr().err
+    referrals, audits = _count(Referral), _count(AuditEntry)
+    assert referrals > 0
+    writer.execute("DELETE FROM referrals")  # the disaster: rows lost after the backup
+    writer.commit()
+    writer.close()
+    assert _count(Referral) == 0
+    for suffix in ("", "-wal", "-shm"):  # restore: stop the app, put the file in place
+        (instance / f"matcher.db{suffix}").unlink(missing_ok=True)
+    shutil.copy(out, db_file)
+    assert _count(Referral) == referrals
+    assert _count(AuditEntry) == audits - 1  # the backup's own audit row was written after the copy
+    check = sqlite3.connect(db_file)
+    assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    check.close()
+
+
+def test_backup_refuses_postgres_with_pg_dump_advice(instance, monkeypatch, capsys):
+    from webui.db import backup_sqlite
+
+    with pytest.raises(ValueError, match="pg_dump"):
+        backup_sqlite("postgresql://u@localhost/matcher", instance / "x.db")
+
+
+def test_sqlite_runs_wal_with_synchronous_full(instance):
+    app = create_app({"TESTING": True})
+    with app.extensions["matcher_engine"].connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
     app.extensions["matcher_engine"].dispose()
 
 

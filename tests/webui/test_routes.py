@@ -424,7 +424,7 @@ def test_admin_pages_are_admin_only(app, client):
 
 
 def test_admin_creates_user_and_reads_audit(admin_client, app):
-    r = admin_client.post("/auth/users", data={"username": "station7", "password": "station7-pass",
+    r = admin_client.post("/auth/users", data={"username": "station7", "password": "quiet river lantern",
                                                "role": "staff", "district": "米易县"})
     assert r.status_code == 302
     assert "station7" in admin_client.get("/auth/users").data.decode()
@@ -432,7 +432,7 @@ def test_admin_creates_user_and_reads_audit(admin_client, app):
     html = admin_client.get("/audit/?seeker_id=S0002").data.decode()
     assert "view_seeker" in html
     admin_client.post("/auth/logout")
-    assert login(admin_client, "station7", "station7-pass").status_code == 302
+    assert login(admin_client, "station7", "quiet river lantern").status_code == 302
     mi = _seeker_in(app, "米易县")
     assert admin_client.get(f"/seekers/{mi.seeker_id}").status_code == 200
 

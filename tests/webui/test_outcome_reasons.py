@@ -33,14 +33,14 @@ def _model():
 
 @pytest.fixture
 def outcome_client(db_path, tmp_path):
-    from matcher.core import MatchSettings
-    from matcher.outcomes.rank import OutcomeMatcher
+    from matcher.market import build_market
 
     model = _model()
 
-    def factory(seekers, vacancies, settings):
-        st = MatchSettings.from_path_or_dict(settings)
-        return OutcomeMatcher(st, outcome_model=model).fit(seekers, vacancies)
+    def factory(seekers, vacancies, settings, reference_date=None, hired=None):
+        # the web engine's one route, with an outcome model attached as `outcomes.model` would
+        return build_market(seekers, vacancies, settings=settings, reference_date=reference_date, hired=hired,
+                            model=model)
 
     app = create_app(base_config(db_path, tmp_path, MatcherCache(factory)))
     client = app.test_client()

@@ -43,6 +43,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from matcher import vocab
 from matcher.errors import MatcherError
 
+from .audit import client_ip, record
 from .extensions import login_manager
 from .db import get_session
 from .models import ROLES, LoginAttempt, Seeker, User, utcnow
@@ -107,7 +108,6 @@ def load_user(user_id: str) -> User | None:
         reason = "moved"
     if reason is not None:
         if reason == "moved" and user is not None:
-            from .audit import record
 
             record("session_refused", user=user, detail="cookie from another browser or address")
             get_session().commit()
@@ -236,11 +236,6 @@ def can_see_seeker(user: User, seeker: Seeker) -> bool:
     return user.is_admin or not user.district or seeker.district == user.district
 
 
-def client_ip() -> str:
-    """The client's address: the WSGI peer, or the proxied client with ``TRUSTED_PROXIES``."""
-    return (request.remote_addr or "unknown")[:64]
-
-
 # --------------------------------------------------------------------------- throttling
 
 def locked_until(db: Session, username: str) -> dt.datetime | None:
@@ -279,7 +274,6 @@ def _wait_text(until: dt.datetime) -> str:
 @bp.route("/login", methods=("GET", "POST"))
 def login():
     """Sign-in page; on success go to ``next`` (same-site paths only)."""
-    from .audit import record
 
     if current_user.is_authenticated:
         return redirect(url_for("index"))
@@ -326,7 +320,6 @@ def login():
 @bp.post("/logout")
 def logout():
     """Sign out: ends every session of this user, on every machine."""
-    from .audit import record
 
     lang = session.get("lang")
     if current_user.is_authenticated:
@@ -346,7 +339,6 @@ def logout():
 @bp.route("/password", methods=("GET", "POST"))
 def password():
     """Change your own password (current password needed); ends your other sessions."""
-    from .audit import record
 
     db = get_session()
     user = db.get(User, current_user.id)
@@ -380,7 +372,6 @@ def password():
 @admin_required
 def users():
     """Admin: list users and create a new one (same rules as ``matcher create-user``)."""
-    from .audit import record
 
     db = get_session()
     status = 200
@@ -415,7 +406,6 @@ def _other_user_or_404(user_id: int) -> User:
 @admin_required
 def toggle_user(user_id: int):
     """Admin: deactivate (ending every session) or reactivate a user (never yourself)."""
-    from .audit import record
 
     db = get_session()
     user = _other_user_or_404(user_id)
@@ -434,7 +424,6 @@ def toggle_user(user_id: int):
 @admin_required
 def edit_user(user_id: int):
     """Admin: change a user's role and district (ends that user's sessions)."""
-    from .audit import record
 
     db = get_session()
     user = _other_user_or_404(user_id)
@@ -464,7 +453,6 @@ def edit_user(user_id: int):
 @admin_required
 def reset_password(user_id: int):
     """Admin: set a temporary password; the user must change it at the next sign-in."""
-    from .audit import record
 
     db = get_session()
     user = _other_user_or_404(user_id)

@@ -18,9 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.machine import machine_info, write_result
-from matcher.core import Matcher
 from matcher.generate import generate_city, write_city
-from matcher.io.loader import load_seekers, load_vacancies
+from matcher.market import fit_market, load_inputs
 
 
 def _time(fn, ids) -> list[float]:
@@ -36,14 +35,14 @@ def _time(fn, ids) -> list[float]:
 def run(n_seekers: int, n_vacancies: int, n_queries: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_city(generate_city(n_seekers, n_vacancies, seed=7), Path(tmp))
-        seekers = load_seekers(paths["seekers"]).frame
-        vacancies = load_vacancies(paths["vacancies"]).frame
+        inp = load_inputs(paths["seekers"], paths["vacancies"])     # the one route (build_market)
+    seekers = inp.seekers
     t0 = time.perf_counter()
-    m = Matcher().fit(seekers, vacancies)
+    m = fit_market(inp).matcher
     fit = time.perf_counter() - t0
     rng = np.random.default_rng(0)
     sids = rng.choice(seekers["seeker_id"].to_numpy(), size=min(n_queries, len(seekers)), replace=False)
-    open_ = np.isfinite(m.score_block(np.array([0]))[0])  # expired posts score -inf
+    open_ = m.open_  # the open-post rule (matcher.core.matcher.open_posts)
     open_ids = m.vacancies_["vacancy_id"].to_numpy()[open_]
     vids = rng.choice(open_ids, size=min(max(n_queries // 2, 1), len(open_ids)), replace=False)
     m.for_seeker(str(sids[0]), 20)  # warm caches

@@ -140,19 +140,19 @@ def max_excluded(exclude: dict[str, list[str]], queries: list[str]) -> int:
 def engine_run(bset: BenchSet, settings: Any = None, depth: int = DEPTH, blocking: bool | None = None
                ) -> tuple[M.Run, dict[str, Any]]:
     """Load, normalise, fit and rank every judged seeker; returns (ranx run, info with timings and counts)."""
-    from matcher.core import Matcher, MatchSettings
-    from matcher.io.loader import load_seekers, load_vacancies
+    from matcher.market import fit_market, load_inputs
 
     info: dict[str, Any] = {}
     t0 = time.perf_counter()
-    s_res, v_res = load_seekers(bset.seekers_path), load_vacancies(bset.vacancies_path)
+    inp = load_inputs(bset.seekers_path, bset.vacancies_path, settings=settings)   # the one route (build_market)
     info["load_seconds"] = round(time.perf_counter() - t0, 2)
-    info["seekers_loaded"], info["vacancies_loaded"] = s_res.counts, v_res.counts
+    info["seekers_loaded"], info["vacancies_loaded"] = inp.inputs["seekers"]["counts"], inp.inputs["vacancies"]["counts"]
     t0 = time.perf_counter()
-    st = MatchSettings.from_path_or_dict(settings)
-    m = Matcher(st).fit(s_res.frame, v_res.frame)
+    market = fit_market(inp)
+    m = market.matcher
     info["fit_seconds"] = round(time.perf_counter() - t0, 2)
-    info["settings"] = st.to_dict()
+    info["settings"] = market.settings.to_dict()
+    info["reference_date"] = market.reference_date.isoformat()
     s_ids = m.seekers_["seeker_id"].astype(str).tolist()
     pos = {s: i for i, s in enumerate(s_ids)}
     queries = [q for q in bset.qrels if q in pos]

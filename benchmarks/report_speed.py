@@ -43,9 +43,8 @@ def run(n_seekers: int, n_vacancies: int, batch: Path | None = None, training_sa
     ``resources`` (a fitted matcher's ``resources_``) injects collaborators
     so the smoke run does not refit the skill normaliser and the coder.
     """
-    from matcher.core import Matcher, MatchSettings
     from matcher.generate import generate_city, write_city
-    from matcher.io.loader import load_seekers, load_vacancies
+    from matcher.market import fit_market, load_inputs
     from matcher.report.assemble import ReportOptions, build_report
     from matcher.report.pool import pool_from_scoring, read_batch_lists
     from matcher.report.render import render_html
@@ -55,10 +54,8 @@ def run(n_seekers: int, n_vacancies: int, batch: Path | None = None, training_sa
         t = time.perf_counter()
         paths = write_city(generate_city(n_seekers, n_vacancies, seed=seed), Path(tmp))
         out["generate_seconds"] = round(time.perf_counter() - t, 2)
-        st = MatchSettings.from_path_or_dict({"reference_date": "2026-11-15"})
         t = time.perf_counter()
-        s = load_seekers(paths["seekers"], reference_date=st.reference_day()).frame
-        v = load_vacancies(paths["vacancies"]).frame
+        inp = load_inputs(paths["seekers"], paths["vacancies"], reference_date="2026-11-15")  # the one route
         out["load_seconds"] = round(time.perf_counter() - t, 2)
         kw = {}
         if resources is not None:
@@ -66,7 +63,7 @@ def run(n_seekers: int, n_vacancies: int, batch: Path | None = None, training_sa
                       occupation_proximity=resources.occupation_proximity,
                       district_relation=resources.district_relation)
         t = time.perf_counter()
-        m = Matcher(st, **kw).fit(s, v)
+        m = fit_market(inp, **kw).matcher
         out["fit_seconds"] = round(time.perf_counter() - t, 2)
         if batch is not None:
             t = time.perf_counter()

@@ -433,15 +433,9 @@ def _group_metrics(qrels: M.Qrels, run: M.Run, groups: dict[str, str], k: int) -
 
 
 def _engine(city: City, files: dict[str, Path], settings: Any):
-    from matcher.core import Matcher, MatchSettings
-    from matcher.io.loader import load_seekers, load_vacancies
+    from matcher.market import build_market
 
-    st = MatchSettings.from_path_or_dict(settings).to_dict()
-    st["reference_date"] = city.as_of.isoformat()
-    st = MatchSettings.from_path_or_dict(st)
-    s, v = load_seekers(files["seekers"]), load_vacancies(files["vacancies"])
-    m = Matcher(st).fit(s.frame, v.frame)
-    return m
+    return build_market(files["seekers"], files["vacancies"], settings=settings, reference_date=city.as_of).matcher
 
 
 def evaluate_market(market: Market, settings: Any = None, k: int = 10, capacity: bool = True,

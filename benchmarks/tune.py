@@ -92,16 +92,15 @@ class Components:
 
 def extract(bset: BenchSet, settings: Any = None, chunk: int = 200) -> Components:
     """Fit the engine on the set and compute every dimension's scores for the judged seekers."""
-    from matcher.core import DIMENSIONS, Matcher, MatchSettings
+    from matcher.core import DIMENSIONS, MatchSettings
     from matcher.core.compare import Grid, score_grid
-    from matcher.io.loader import load_seekers, load_vacancies
+    from matcher.market import build_market
 
-    base = MatchSettings.from_path_or_dict(settings)
-    s_res, v_res = load_seekers(bset.seekers_path), load_vacancies(bset.vacancies_path)
-    m = Matcher(base).fit(s_res.frame, v_res.frame)
+    market = build_market(bset.seekers_path, bset.vacancies_path, settings=settings)
+    base, m = market.settings, market.matcher
     all_on = base.to_dict()
     all_on["weights"] = {d: 1.0 for d in DIMENSIONS}
-    st_on = MatchSettings.from_path_or_dict(all_on)
+    st_on = MatchSettings.from_dict(all_on)
     F = m.features_
     s_ids = m.seekers_["seeker_id"].astype(str).tolist()
     v_ids = m.vacancies_["vacancy_id"].astype(str).tolist()
@@ -219,7 +218,7 @@ def dev_sets(names: list[str], tmp: Path, smoke: int | None) -> list[BenchSet]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    from matcher.core import MatchSettings
+    from matcher.io.settings import read_settings
 
     ap = argparse.ArgumentParser(description="Tune the engine's default weights on the dev sets.")
     ap.add_argument("--sets", nargs="*", default=["onet_dev", "esco_dev", "sim_early"])
@@ -235,7 +234,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     settings = a.settings
     if settings is not None:
         settings = json.loads(settings) if settings.lstrip().startswith("{") else Path(settings)
-    base = MatchSettings.from_path_or_dict(settings)
+    base = read_settings(settings)
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         sets = [extract(b, base.to_dict()) for b in dev_sets(a.sets, Path(tmp), a.smoke)]

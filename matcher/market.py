@@ -30,6 +30,7 @@ import dataclasses
 import datetime as _dt
 import inspect
 import json
+from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,7 @@ import scipy.sparse as sp
 import matcher
 from matcher.core.matcher import Matcher, open_posts
 from matcher.core.settings import MatchSettings
+from matcher.io.settings import read_settings
 from matcher.errors import InputFileError, MatcherError
 
 #: Version of the saved-market layout; bumped when the files change meaning.
@@ -63,13 +65,13 @@ class StaleMarketError(MatcherError):
 # ------------------------------------------------------------------ inputs
 def resolve_settings(settings: Any = None, reference_date: _dt.date | str | None = None) -> MatchSettings:
     """Validated settings with ``reference_date`` fixed (argument, else the settings' own, else today)."""
-    st = MatchSettings.from_path_or_dict(settings)
+    st = read_settings(settings)
     if reference_date is None:
         ref = st.reference_day()
     elif isinstance(reference_date, _dt.date):
         ref = reference_date
     else:
-        ref = MatchSettings.from_path_or_dict({"reference_date": str(reference_date)}).reference_day()
+        ref = MatchSettings.from_dict({"reference_date": str(reference_date)}).reference_day()
     return st.with_values(reference_date=ref.isoformat())
 
 
@@ -291,6 +293,8 @@ def fit_market(inp: Inputs, *, hired: Mapping[str, int] | None = None,
         hired = hires_from_outcomes(inp.outcomes, inp.reference_date)
     if st.occupation.use_codes and collaborators.get("occupation_coder") is None:
         collaborators["occupation_coder"] = _LazyCoder(coder_cache_dir)   # built when the fit first codes a title
+    if st.occupation.use_codes and collaborators.get("occupation_proximity") is None:
+        collaborators["occupation_proximity"] = default_proximity()  # shared by every market of the process
     if model is not None:
         from matcher.outcomes.rank import OutcomeMatcher
 
@@ -534,7 +538,7 @@ def load_market(path: str | Path, *, seekers: Any = None, vacancies: Any = None,
         if not p.is_file() or sha256_file(p) != sha:
             raise StaleMarketError(f"The saved market in {path} is damaged or incomplete ({name} missing or "
                                    "changed); run `matcher batch` again.")
-    st = MatchSettings.from_path_or_dict(meta["settings"])
+    st = MatchSettings.from_dict(meta["settings"])
     from matcher.outcomes.rank import resolve_model
 
     if model is not None:
@@ -550,7 +554,7 @@ def load_market(path: str | Path, *, seekers: Any = None, vacancies: Any = None,
     seekers_f = _frame_from_parquet(folder / "seekers.parquet", spec["frames"]["seekers"])
     vacancies_f = _frame_from_parquet(folder / "vacancies.parquet", spec["frames"]["vacancies"])
     from matcher.core.compare import prepare_fast_path
-    from matcher.core.features import Features
+    from matcher.core.fitted import Features
 
     with np.load(folder / "features.npz", allow_pickle=False) as z:
         arrays = {k: z[k] for k in z.files}
@@ -623,9 +627,18 @@ def _LazyCoder(cache_dir: str | Path | None) -> _Lazy:  # noqa: N802 - reads as 
     return _Lazy(lambda: make_coder(cache_dir))
 
 
-def _default_proximity() -> Any:
-    from matcher.core.matcher import default_proximity
+@lru_cache(maxsize=1)
+def default_proximity() -> Any:
+    """The occupation proximity with default parameters, fitted once per process and shared (read-only).
 
+    The core keeps no process-wide cache; every fit and load through this module passes this one in.
+    """
+    from matcher.occupations.proximity import OccupationProximity
+
+    return OccupationProximity().fit()
+
+
+def _default_proximity() -> Any:
     return default_proximity()
 
 
@@ -633,4 +646,5 @@ Market.load = staticmethod(load_market)  # type: ignore[attr-defined]
 
 __all__ = ["Market", "Inputs", "StaleMarketError", "build_market", "load_inputs", "fit_market", "load_market",
            "read_meta", "check_meta", "market_folder", "resolve_settings", "hires_from_outcomes", "make_coder",
+           "default_proximity",
            "open_posts", "FORMAT", "MARKET_DIR"]

@@ -170,7 +170,7 @@ def make_matcher(seekers: list[dict], vacancies: list[dict], settings: dict | Ma
     if settings is None or isinstance(settings, dict):
         base = {"reference_date": "2024-06-01"}
         base.update(settings or {})
-        settings = MatchSettings.from_path_or_dict(base)
+        settings = MatchSettings.from_dict(base)
     s, v = frames(seekers, vacancies)
     m = Matcher(settings, skill_normaliser=kw.get("skill_normaliser", FakeSkillNormaliser()),
                 occupation_coder=kw.get("occupation_coder", FakeCoder()),

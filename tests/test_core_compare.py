@@ -53,7 +53,7 @@ def test_wage_curve_values():
 
 def test_wage_meets_below_and_gap_in_yuan():
     m = make_matcher([seeker("S1", expected_wage_min=4000.0, expected_wage_max=5000.0)],
-                     [vacancy("V1", wage_min=3000.0, wage_max=3600.0), vacancy("V2", wage_min=4000.0, wage_max=6000.0)])
+                     [vacancy("V1", wage_min=3600.0, wage_max=4200.0), vacancy("V2", wage_min=4000.0, wage_max=6000.0)])
     s1, e1 = comp(m, "wage", 0, 0)
     assert e1 and s1 == pytest.approx(wage_curve(np.array([-0.1]), m.settings)[0])
     assert comp(m, "wage", 0, 1) == (1.0, True)
@@ -61,12 +61,14 @@ def test_wage_meets_below_and_gap_in_yuan():
     assert w["gap"] == -400.0 and w["status"] == "below" and w["below_minimum"] is False
     x = m.explain("S1", "V1")   # 10% below scores 0.754: the wage fits (>= fit_at 0.75), shown as close
     assert x.verdicts["fit"].count("wage") == 1
-    assert {"code": "wage_close", "dim": "wage", "gap_yuan": 400} in x.reasons["fits"]
+    assert {"code": "wage_close", "dim": "wage", "gap_yuan": 400, "offered_min": 3600, "offered_max": 4200,
+            "expected": 4000, "basis": "bottom"} in x.reasons["fits"]      # the bottom of the range is compared
     assert not [r for r in x.reasons["gaps"] + x.reasons["fixes"] if r.get("dim") == "wage"]
     y = make_matcher([seeker("S1", expected_wage_min=4000.0, expected_wage_max=5000.0)],
-                     [vacancy("V1", wage_min=3000.0, wage_max=3400.0)]).explain("S1", "V1")  # 15% below
+                     [vacancy("V1", wage_min=3400.0, wage_max=3800.0)]).explain("S1", "V1")  # 15% below
     assert "wage" not in y.verdicts["fit"]
-    assert {"code": "wage_below", "dim": "wage", "gap_yuan": 600} in y.reasons["gaps"]
+    assert {"code": "wage_below", "dim": "wage", "gap_yuan": 600, "offered_min": 3400, "offered_max": 3800,
+            "expected": 4000, "basis": "bottom"} in y.reasons["gaps"]
     assert {"code": "wage_talk", "dim": "wage", "gap_yuan": 600} in y.reasons["fixes"]
 
 
@@ -98,7 +100,7 @@ def test_skill_coverage_hand_worked():
     assert comp(m, "skills") == (pytest.approx(share * 0.65 + (1 - share) * 1.0), True)
     x = m.explain("S1", "V1")
     assert x.matched_skills[0] == {"required": "焊接", "matched_by": "会电焊", "similarity": 1.0, "kind": "required"}
-    assert x.missing_skills == [{"skill": "读图", "course": "机械识图培训", "kind": "required"}]
+    assert x.missing_skills == [{"skill": "读图", "course": "机械识图培训", "kind": "required", "permit": False}]
     # skills score 0.88 >= fit_at: the dimension fits, so the record lists what is covered (the missing
     # skill stays in missing_skills); a course is suggested only by the training counterfactual
     assert "skills" in x.verdicts["fit"]
@@ -110,8 +112,8 @@ def test_unknown_skill_scores_zero_with_free_text_gap():
     m = make_matcher([seeker("S1", skills=["弹钢琴"])], [vacancy("V1", required_skills=["焊接", "水下考古"])], NO_IDF)
     assert comp(m, "skills") == (0.0, True)
     missing = m.explain("S1", "V1").missing_skills
-    assert missing == [{"skill": "焊接", "course": "焊工培训", "kind": "required"},
-                       {"skill": "水下考古", "course": None, "kind": "required"}]
+    assert missing == [{"skill": "焊接", "course": "焊工培训", "kind": "required", "permit": False},
+                       {"skill": "水下考古", "course": None, "kind": "required", "permit": False}]
 
 
 def test_skills_without_requirements_have_no_evidence():
@@ -133,7 +135,7 @@ def test_seeker_without_skills_facing_required_skills_scores_zero_not_neutral():
     assert comp(m, "skills", 0, 0) == (0.0, True)
     x = m.explain("S1", "V1")
     assert x.evidence["skills"] is True and x.components["skills"] == 0.0
-    assert x.missing_skills == [{"skill": "薪酬社保办理", "course": None, "kind": "required"}]
+    assert x.missing_skills == [{"skill": "薪酬社保办理", "course": None, "kind": "required", "permit": False}]
     assert x.score < 1.0 and x.components["occupation"] is not None and x.contributions["occupation"] > 0
     assert m.explain("S2", "V1").score > x.score
 

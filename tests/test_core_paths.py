@@ -8,7 +8,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from core_factories import make_matcher, random_market
 from matcher.core.compare import Grid, score_grid
-from matcher.core.features import _DedupTfidf, analyse, stem
+from matcher.core.text import DedupTfidf as _DedupTfidf, analyse, stem
 from matcher.errors import MatcherError
 
 

@@ -39,6 +39,18 @@ def _state(m: Matcher) -> str:
     return h.hexdigest()
 
 
+def _shallow(m: Matcher) -> dict:
+    """Every attribute of the matcher and its explainer: the same objects, and dicts/lists/sets with the same
+    contents (a memo written by a query, e.g. a course cache, would show here)."""
+    out = {}
+    for owner, obj in (("m", m), ("explainer", m.explainer_)):
+        for name, value in vars(obj).items():
+            out[f"{owner}.{name}"] = id(value)
+            if isinstance(value, (dict, list, set)):
+                out[f"{owner}.{name}#"] = repr(sorted(map(repr, value.items() if isinstance(value, dict) else value)))
+    return out
+
+
 def _queries(m: Matcher) -> list[tuple]:
     F = m.features_
     rng = np.random.default_rng(3)
@@ -65,6 +77,7 @@ def _run(m: Matcher, query: tuple) -> list[dict]:
 def test_eight_threads_give_the_serial_answers_and_leave_the_matcher_unchanged(fitted) -> None:
     queries = _queries(fitted)
     before = _state(fitted)
+    attrs = _shallow(fitted)
     frames = (fitted.seekers_.copy(deep=True), fitted.vacancies_.copy(deep=True))
     serial = [_run(fitted, q) for q in queries]
     assert _state(fitted) == before
@@ -77,4 +90,5 @@ def test_eight_threads_give_the_serial_answers_and_leave_the_matcher_unchanged(f
     for i, result in threaded:
         assert result == serial[i], queries[i][:2]
     assert _state(fitted) == before
+    assert _shallow(fitted) == attrs
     assert fitted.seekers_.equals(frames[0]) and fitted.vacancies_.equals(frames[1])

@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 from market_shapes import write_market
 from matcher.batch import BatchConfig, run_batch
 from matcher.core import Matcher
-from matcher.core.features import EMPTY_EPS
+from matcher.core.text import EMPTY_EPS
 from matcher.io.loader import load_market
 
 FILES = [f"{stem}.{ext}" for stem in ("seeker_matches", "vacancy_matches", "seeker_matches_capacity",
@@ -98,7 +98,7 @@ def test_dask_backend_matches_local(market, one_thread, tmp_path) -> None:
 
 def test_profile_outside_the_basis_has_no_lsa_embedding() -> None:
     """A text sharing no term with the posts gets a zero embedding (cosine 0), not normalised rounding noise."""
-    from matcher.core.features import _semantic
+    from matcher.core.text import lsa_embeddings as _semantic
 
     rng = np.random.default_rng(0)
     v = sp.random(40, 30, density=0.3, random_state=1, format="csr")

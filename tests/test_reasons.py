@@ -28,8 +28,8 @@ EXAMPLES: dict[str, dict] = {
     "occupation_text": {},
     "education_none_required": {},
     "education_meets": {"required": "初中", "have": "大专"},
-    "wage_meets": {"offered": 5000, "expected": 4500},
-    "wage_close": {"gap_yuan": 300},
+    "wage_meets": {"offered": 5000, "expected": 4500, "offered_min": 5000, "offered_max": 6500, "basis": "bottom"},
+    "wage_close": {"gap_yuan": 300, "offered_min": 4200, "offered_max": 4200, "expected": 4500, "basis": "bottom"},
     "place_same": {"district": "东区"},
     "place_adjacent": {"district": "西区"},
     "lodging": {},
@@ -38,11 +38,12 @@ EXAMPLES: dict[str, dict] = {
     "priority_boost": {"groups": ["4045", "rural_migrant"], "boost": 0.05},
     "fair_promoted": {},
     "dim_fit": {"dim": "occupation"},
+    "permit_missing": {"permit": "低压电工作业证", "course": "电工作业培训", "severity": "blocker"},
     "skill_missing": {"skill": "焊接", "course": "焊工"},
     "education_one_short": {"required": "大专", "have": "高中/中专/技校/职高"},
     "education_far_short": {"required": "本科", "have": "初中", "levels": 3},
     "education_unknown": {"required": "本科"},
-    "wage_below": {"gap_yuan": 520},
+    "wage_below": {"gap_yuan": 520, "offered_min": 2900, "offered_max": 6000, "expected": 3420, "basis": "bottom"},
     "wage_negotiable": {},
     "wage_below_minimum": {"minimum": 2100},
     "place_far": {"district": "米易县", "relation": "city"},
@@ -59,7 +60,7 @@ EXAMPLES: dict[str, dict] = {
     "outcome_stay": {"share": 70, "p_hire": 0.31, "n_similar": 498},
     "outcome_risk": {"risk": "wage_short_k"},
 }
-DATA_ITEMS = ("会电焊", "焊接", "读图", "叉车", "电工", "电焊工", "焊工")
+DATA_ITEMS = ("会电焊", "焊接", "读图", "叉车", "电工", "电焊工", "焊工", "低压电工作业证", "电工作业培训")
 
 
 def _record(code: str) -> dict:

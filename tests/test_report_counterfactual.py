@@ -20,10 +20,11 @@ def normaliser():
 
 
 def fit(normaliser, seekers, vacancies, settings=None) -> Matcher:
-    base = {"reference_date": "2024-06-01"}
+    # the posts below are built from their top wage ("offer"): compare the top of the range (wage.basis)
+    base = {"reference_date": "2024-06-01", "wage": {"basis": "top"}}
     base.update(settings or {})
     s, v = frames(seekers, vacancies)
-    return Matcher(MatchSettings.from_path_or_dict(base), skill_normaliser=normaliser, occupation_coder=FakeCoder(),
+    return Matcher(MatchSettings.from_dict(base), skill_normaliser=normaliser, occupation_coder=FakeCoder(),
                    occupation_proximity=FakeProximity(), district_relation=district_relation).fit(s, v)
 
 

@@ -19,7 +19,7 @@ SECTIONS = ("overview", "supply-demand", "unfilled-posts", "unmatched-seekers", 
 def sample(tmp_path_factory):
     from matcher.core import Matcher, MatchSettings
     from matcher.io.loader import load_seekers, load_vacancies
-    st = MatchSettings.from_path_or_dict({"reference_date": "2026-11-15"})
+    st = MatchSettings.from_dict({"reference_date": "2026-11-15"})
     s = load_seekers(SAMPLE / "seekers.csv", reference_date=st.reference_day()).frame.iloc[:500]
     v = load_vacancies(SAMPLE / "vacancies.csv").frame.iloc[:200]
     m = Matcher(st).fit(s, v)

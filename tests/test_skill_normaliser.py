@@ -98,18 +98,16 @@ def test_normalise_many_aligns_and_caches(norm: SkillNormaliser) -> None:
     assert ids(out[5]) == [None]
 
 
-def test_normalise_many_is_fast(norm: SkillNormaliser) -> None:
-    import time
-
+def test_normalise_many_equals_one_by_one(norm: SkillNormaliser) -> None:
+    # its speed (20,000 texts) is measured in benchmarks/unit_speed.py, not asserted here
     rng = np.random.default_rng(0)
     syn = np.array(list(norm.lexicon_.synonyms))
     pre = np.array(["", "会", "熟练", "有", "懂"])
     texts = [f"{p}{s}{i % 7 or ''}" for i, (p, s) in
-             enumerate(zip(rng.choice(pre, 20_000), rng.choice(syn, 20_000)))]
-    start = time.perf_counter()
-    fresh = SkillNormaliser().fit()
-    fresh.normalise_many(texts)
-    assert time.perf_counter() - start < 20
+             enumerate(zip(rng.choice(pre, 400), rng.choice(syn, 400)))]
+    many = SkillNormaliser().fit().normalise_many(texts)
+    one = SkillNormaliser().fit()
+    assert many == [one.normalise(t) for t in texts]
 
 
 def test_unfitted_and_bad_parameters() -> None:

@@ -194,7 +194,7 @@ def test_generator_minimum_wage_is_the_settings_default() -> None:
     from matcher.core.settings import MatchSettings
     from matcher.generate import MIN_WAGE
 
-    assert MIN_WAGE == MatchSettings().minimum_wage == MatchSettings.from_path_or_dict(None).minimum_wage
+    assert MIN_WAGE == MatchSettings().minimum_wage == MatchSettings.from_dict(None).minimum_wage
 
 
 def test_generated_posts_pay_at_least_the_minimum_wage() -> None:

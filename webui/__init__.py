@@ -31,16 +31,15 @@ from pathlib import Path
 
 from flask import Flask, redirect, request, session, url_for
 from flask_babel import Babel
-from flask_login import LoginManager, current_user
+from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 
 from . import db, engine, nightly
+from .extensions import LANGUAGES, login_manager
 
 csrf = CSRFProtect()
-login_manager = LoginManager()
 babel = Babel()
 
-LANGUAGES = {"zh_CN": "中文", "en": "English"}
 #: Endpoints reachable without signing in.
 PUBLIC_ENDPOINTS = {"auth.login", "static", "set_language"}
 
@@ -123,6 +122,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (auth, seekers, vacancies, referrals, overview, audit, imports, training, cityreport):
         app.register_blueprint(module.bp)
     views.init_app(app)
+    from .matchview import match_view
+
+    app.jinja_env.globals["match_view"] = match_view
     cityreport.init_app(app)
 
     @app.before_request

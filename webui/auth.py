@@ -21,7 +21,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from matcher.errors import MatcherError
 
-from . import login_manager
+from .extensions import login_manager
 from .db import get_session
 from .models import ROLES, LoginAttempt, Seeker, User, utcnow
 from .views import _safe_next
@@ -85,6 +85,14 @@ def admin_required(view):
 def can_see_seeker(user: User, seeker: Seeker) -> bool:
     """Staff with a district scope see only seekers of that district."""
     return user.is_admin or not user.district or seeker.district == user.district
+
+
+def get_seeker_or_404(db: Session, seeker_id: str) -> Seeker:
+    """The seeker if it exists and the current user may see it; else 404."""
+    seeker = db.get(Seeker, seeker_id)
+    if seeker is None or not can_see_seeker(current_user, seeker):
+        abort(404, _("Seeker %(id)s doesn't exist or is outside your district.", id=seeker_id))
+    return seeker
 
 
 def client_ip() -> str:

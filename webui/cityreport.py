@@ -168,7 +168,9 @@ def generate(app: Flask) -> Path:
     finally:
         session.close()
     options = ReportOptions(**{**app.config.get("REPORT_OPTIONS", {}), "lang": "both"})
-    rep = build_report(fitted.matcher, options, lists)
+    mk = fitted.market
+    rep = build_report(fitted.matcher, options, lists, market_meta={
+        "source": mk.source, "inputs": {r: {k: i.get(k) for k in ("file", "sha256")} for r, i in mk.inputs.items()}})
     text, masked = scrub_personal(render_html(rep, "both"), names)
     now = dt.datetime.now()
     jobs.folder.mkdir(parents=True, exist_ok=True)
@@ -178,6 +180,7 @@ def generate(app: Flask) -> Path:
     tmp.replace(path)
     note = {"generated_at": now.isoformat(timespec="seconds"), "seconds": round(time.perf_counter() - t0, 1),
             "import_token": token, "batch_run": batch_used, "masked": masked,
+            "reference_date": rep["meta"]["reference_date"], "open_posts": rep["meta"]["n_open"],
             "seekers": int(len(fitted.seeker_ids)), "vacancies": int(len(fitted.vacancy_ids))}
     path.with_suffix(".json").write_text(json.dumps(note, ensure_ascii=False, indent=1), encoding="utf-8")
     return path

@@ -1,4 +1,12 @@
-"""The fitted matcher, kept in-process and refitted only after an import.
+"""The fitted market, kept in-process and refitted only after an import.
+
+The market is built by the one route every face uses
+(:func:`matcher.market.build_market`, or the nightly batch's saved market via
+:func:`matcher.market.load_market` when it matches the imported files), with
+the reference date one explicit input (:func:`reference_date`: the settings'
+``reference_date``, else the date of the newest import). Open posts and
+openings are the core's rule (:meth:`Fitted.open_state`), so the overview,
+the seeker pages, ``matcher match``, the batch and the report agree.
 
 The matcher is fitted once per *import generation* (the token of the newest
 finished import): at start-up by :func:`warm_up`, and again only when a
@@ -11,37 +19,63 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from .models import Vacancy
+from matcher.core.matcher import Matcher, open_posts
+from matcher.io.settings import read_settings
+from matcher.market import Market, StaleMarketError, build_market, load_market, read_meta, resolve_settings
+
+from .models import Import, Seeker, Vacancy
 from .store import frames_from_db, latest_token
 
-#: (seekers frame, vacancies frame, settings) -> fitted object with
-#: ``for_seeker``/``for_vacancy``/``seekers_``/``vacancies_``.
-MatcherFactory = Callable[[pd.DataFrame, pd.DataFrame, object], object]
+#: (seekers frame, vacancies frame, settings, reference date, hires) -> fitted
+#: :class:`matcher.market.Market`; the default is :func:`default_factory`.
+MarketFactory = Callable[..., Market]
 
 
-def default_factory(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: object) -> object:
-    """Fit the engine's :class:`matcher.core.Matcher` with ``settings`` (path, dict or None)."""
-    from matcher.core import Matcher, MatchSettings
+def default_factory(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: object,
+                    reference_date: dt.date | None = None, hired: Mapping[str, int] | None = None) -> Market:
+    """The one route (:func:`matcher.market.build_market`) over the stored frames."""
+    return build_market(seekers, vacancies, settings=settings, reference_date=reference_date, hired=hired)
 
-    return Matcher(MatchSettings.from_path_or_dict(settings)).fit(seekers, vacancies)
+
+def reference_date(session: Session, settings: object = None) -> dt.date:
+    """The web UI's reference date, one explicit input: the settings' ``reference_date`` when set,
+    else the day the newest finished import finished (ages were computed that day), else today."""
+    st = read_settings(settings)
+    if st.reference_date:
+        return st.reference_day()
+    done = session.scalar(select(Import.finished_at).where(Import.status == "done")
+                          .order_by(Import.id.desc()).limit(1))
+    return done.date() if done is not None else dt.date.today()
+
+
+def _read_hires(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Vacancy.vacancy_id, Vacancy.hired_count).where(Vacancy.hired_count > 0)).all()
+    return {str(v): int(n) for v, n in rows}
+
+
+def stored_hires(session: Session) -> dict[str, int]:
+    """Recorded hires per vacancy, as the database holds them (indexed: only posts with hires);
+    read once per request and session (outside a request: every call)."""
+    return _once_per_request("_matcher_hires", session, _read_hires)
 
 
 @dataclass
 class Fitted:
-    """One fitted generation: the matcher plus arrays used to build masks."""
+    """One fitted generation: the market (settings, reference date, matcher, open posts) plus mask arrays."""
 
     token: str
-    matcher: object
+    market: Market
     fitted_at: dt.datetime
     fit_seconds: float
     vacancy_ids: np.ndarray
@@ -50,10 +84,40 @@ class Fitted:
     vacancy_wage_top: np.ndarray
     vacancy_welfare: np.ndarray
     vacancy_shift: np.ndarray
-    vacancy_expires: np.ndarray
     seeker_ids: np.ndarray
     seeker_district: np.ndarray
     seeker_pos: dict[str, int]
+
+    @property
+    def matcher(self) -> Matcher:
+        return self.market.matcher
+
+    @property
+    def reference_date(self) -> dt.date:
+        return self.market.reference_date
+
+    def open_state(self, session: Session | None = None, today: dt.date | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """(open mask, openings left) by the core's rule (:func:`matcher.core.matcher.open_posts`).
+
+        At the market's reference date with the hires it was fitted with, this
+        is the market's own :attr:`~matcher.market.Market.open_mask`; hires
+        recorded since (``session`` given) or another ``today`` apply the same
+        rule again to the fitted posts.
+        """
+        m = self.matcher
+        hired = m.hired_ if session is None else stored_hires(session)
+        day = today or self.reference_date
+        if hired == m.hired_ and day == self.reference_date:
+            return m.open_, m.openings_left_
+        return open_posts(m.vacancies_, day, exclude_expired=m.settings.hard_constraints.exclude_expired,
+                          hired=hired)
+
+    def counts(self, session: Session | None = None) -> dict[str, Any]:
+        """Open posts and their openings left (the numbers every face reports), with the reference date."""
+        ok, left = self.open_state(session)
+        return {"vacancies_open": int(ok.sum()), "openings_open": int(left[ok].sum()),
+                "reference_date": self.reference_date.isoformat(), "source": self.market.source}
 
     def vacancy_mask(self, session: Session, *, district: str | None = None, min_wage: float | None = None,
                      welfare_only: bool = False, include_shift: bool = True,
@@ -61,8 +125,9 @@ class Fitted:
         """Boolean mask over the fitted vacancies (row order of ``matcher.vacancies_``).
 
         ``min_wage`` (yuan/month) drops posts whose best known wage is below
-        it; posts with no stated wage are kept. ``open_only`` drops expired
-        posts and posts whose openings are all filled by recorded hires.
+        it; posts with no stated wage are kept. ``open_only`` keeps the open
+        posts (:meth:`open_state`: the market's reference date unless
+        ``today`` is given, hires as recorded now).
         """
         mask = np.ones(len(self.vacancy_ids), dtype=bool)
         if district:
@@ -75,13 +140,7 @@ class Fitted:
         if not include_shift:
             mask &= ~self.vacancy_shift
         if open_only:
-            today64 = np.datetime64(today or dt.date.today(), "D")
-            exp = self.vacancy_expires
-            mask &= np.isnat(exp) | (exp >= today64)
-            filled = session.scalars(select(Vacancy.vacancy_id).where(  # indexed: only posts with hires
-                Vacancy.hired_count > 0, Vacancy.hired_count >= Vacancy.openings)).all()
-            if filled:
-                mask &= ~np.isin(self.vacancy_ids, np.asarray(filled, dtype=object))
+            mask &= self.open_state(session, today)[0]
         return mask
 
     def seeker_mask(self, district: str | None) -> np.ndarray | None:
@@ -91,7 +150,8 @@ class Fitted:
         return self.seeker_district == district
 
 
-def _build(token: str, matcher: object, seconds: float) -> Fitted:
+def _build(token: str, market: Market, seconds: float) -> Fitted:
+    matcher = market.matcher
     vac = matcher.vacancies_
     see = matcher.seekers_
     wmax = pd.to_numeric(vac["wage_max"], errors="coerce").to_numpy(dtype=float)
@@ -103,16 +163,13 @@ def _build(token: str, matcher: object, seconds: float) -> Fitted:
             return np.zeros(len(vac), dtype=bool)
         return pd.array(vac[col], dtype="boolean").fillna(False).to_numpy(dtype=bool)
 
-    expires = (pd.to_datetime(vac["expires_on"]).to_numpy(dtype="datetime64[D]")
-               if "expires_on" in vac.columns else np.full(len(vac), np.datetime64("NaT"), dtype="datetime64[D]"))
     vids = vac["vacancy_id"].astype(str).to_numpy(dtype=object)
     sids = see["seeker_id"].astype(str).to_numpy(dtype=object)
     return Fitted(
-        token=token, matcher=matcher, fitted_at=dt.datetime.now(), fit_seconds=seconds,
+        token=token, market=market, fitted_at=dt.datetime.now(), fit_seconds=seconds,
         vacancy_ids=vids, vacancy_pos={v: i for i, v in enumerate(vids)},
         vacancy_district=vac["district"].astype(object).fillna("").to_numpy(dtype=object),
         vacancy_wage_top=top, vacancy_welfare=flag("public_welfare"), vacancy_shift=flag("shift_work"),
-        vacancy_expires=expires,
         seeker_ids=sids, seeker_pos={v: i for i, v in enumerate(sids)},
         seeker_district=see["district"].astype(object).fillna("").to_numpy(dtype=object),
     )
@@ -127,26 +184,84 @@ class MatcherCache:
     seconds to minutes). With nothing fitted yet the first caller fits.
     One cache may be shared by several app instances over the same data
     (tests do this); it is keyed only by the import token.
+
+    The market comes from the one route: the nightly batch's saved market
+    (``batch_dir``/market, :func:`matcher.market.load_market`, no refit)
+    when it was built from exactly the imported files, with the same
+    settings and reference date (:meth:`saved_market`); otherwise
+    ``factory`` (default :func:`default_factory`, i.e.
+    :func:`matcher.market.build_market`) over the stored frames. The
+    reference date is :func:`reference_date`; hires are the stored ones.
     """
 
-    def __init__(self, factory: MatcherFactory | None = None, settings: object = None,
-                 background: bool = True, session_factory: Callable[[], Session] | None = None) -> None:
+    def __init__(self, factory: MarketFactory | None = None, settings: object = None,
+                 background: bool = True, session_factory: Callable[[], Session] | None = None,
+                 batch_dir: str | None = None) -> None:
+        resolve_settings(settings)          # validated before any data is read
         self.factory = factory or default_factory
         self.settings = settings
         self.background = background
         self.session_factory = session_factory
+        self.batch_dir = batch_dir
         self._lock = threading.Lock()
         self._fitted: Fitted | None = None
         self._refitting: str | None = None
         self.last_error: str | None = None
+        #: why the batch's saved market was not used for the current generation (None: used, or no batch)
+        self.saved_market_note: str | None = None
+
+    def saved_market(self, session: Session, ref: dt.date, hired: Mapping[str, int]) -> Market | None:
+        """The batch's saved market when it matches the database; else None (reason in ``saved_market_note``).
+
+        It matches when the newest imports of the seekers and vacancies files
+        have the checksums the market was built from, the database holds as
+        many seekers and vacancies as the market, and the settings (with the
+        reference date) are the same.
+        """
+        self.saved_market_note = None
+        if not self.batch_dir:
+            return None
+        try:
+            meta = read_meta(self.batch_dir)
+        except StaleMarketError as exc:
+            self.saved_market_note = str(exc)
+            return None
+        sums = {}
+        for role, col in (("seekers", Import.seekers_sha256), ("vacancies", Import.vacancies_sha256)):
+            sums[role] = session.scalar(select(col).where(Import.status == "done", col.is_not(None))
+                                        .order_by(Import.id.desc()).limit(1))
+        n = {"seekers": session.scalar(select(func.count()).select_from(Seeker)),
+             "vacancies": session.scalar(select(func.count()).select_from(Vacancy))}
+        rec = meta.get("inputs") or {}
+        want = resolve_settings(self.settings, ref).to_dict()
+        why = None
+        if any(sums[r] is None or (rec.get(r) or {}).get("sha256") != sums[r] for r in sums):
+            why = "it was built from other files than the newest import"
+        elif any((meta.get("counts") or {}).get(r) != n[r] for r in n):
+            why = "the database holds other rows than the batch read"
+        elif meta.get("settings") != want:
+            why = (f"it was built with other settings or reference date ({meta.get('reference_date')}, "
+                   f"here {ref.isoformat()})")
+        if why:
+            self.saved_market_note = f"The saved market in {self.batch_dir} is not used: {why}."
+            return None
+        try:
+            return load_market(self.batch_dir, checksums=sums, hired=hired)
+        except StaleMarketError as exc:
+            self.saved_market_note = str(exc)
+            return None
 
     def _fit(self, session: Session, token: str) -> Fitted | None:
-        seekers, vacancies = frames_from_db(session)
-        if seekers.empty or vacancies.empty:
-            return None
+        ref = reference_date(session, self.settings)
+        hired = stored_hires(session)
         start = time.perf_counter()
-        matcher = self.factory(seekers, vacancies, self.settings)
-        return _build(token, matcher, time.perf_counter() - start)
+        market = self.saved_market(session, ref, hired)
+        if market is None:
+            seekers, vacancies = frames_from_db(session)
+            if seekers.empty or vacancies.empty:
+                return None
+            market = self.factory(seekers, vacancies, self.settings, reference_date=ref, hired=hired)
+        return _build(token, market, time.perf_counter() - start)
 
     def _refit_async(self, token: str) -> None:
         def run() -> None:
@@ -199,8 +314,24 @@ def init_app(app: Flask) -> None:
     if cache is None:
         sessions = app.extensions["matcher_sessionmaker"]
         cache = MatcherCache(app.config.get("MATCHER_FACTORY"), app.config.get("MATCH_SETTINGS"),
-                             background=app.config.get("REFIT_IN_BACKGROUND", True), session_factory=sessions)
+                             background=app.config.get("REFIT_IN_BACKGROUND", True), session_factory=sessions,
+                             batch_dir=app.config.get("BATCH_DIR"))
     app.extensions["matcher_cache"] = cache
+
+    @app.context_processor
+    def market_context() -> dict[str, Any]:
+        """``market_info`` for the page footer: reference date, open posts and where the market came from."""
+        if not has_request_context() or "matcher_sessionmaker" not in app.extensions:
+            return {"market_info": None}
+        try:
+            from .db import get_session
+
+            fitted = current_app.extensions["matcher_cache"]._fitted    # never fits while rendering a page
+            if fitted is None:
+                return {"market_info": None}
+            return {"market_info": fitted.counts(get_session())}
+        except SQLAlchemyError:   # a footer line must never break a page
+            return {"market_info": None}
 
 
 def _once_per_request(name: str, session: Session, compute: Callable[[Session], Any]) -> Any:

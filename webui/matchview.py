@@ -21,7 +21,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from matcher.render.reasons import parse_summary, render_reasons, render_summary
+from matcher.render.reasons import parse_summary, render_reasons, render_summary, yuan_range
 
 from .views import (CHART_COLOURS, DIMENSION_LABELS, DISTANCE_LABELS, STATUS_LABELS, education_label,
                     flag_message, label, request_translations)
@@ -138,8 +138,8 @@ def match_view(match: dict) -> dict[str, Any]:
                 below = Markup(t["gap_below"]) % {"yuan": yuan(0 - gap)}
             else:
                 above = Markup(t["gap_above"]) % {"yuan": yuan(gap)}
-        view["wage"] = {"offered": f"{yuan(w.get('offered_min'))}–{yuan(w.get('offered_max'))}",
-                        "expected": f"{yuan(w.get('expected_min'))}–{yuan(w.get('expected_max'))}",
+        view["wage"] = {"offered": yuan_range(w.get("offered_min"), w.get("offered_max")),   # one number once
+                        "expected": yuan_range(w.get("expected_min"), w.get("expected_max")),
                         "below": below, "above": above,
                         "status": label(STATUS_LABELS, w["status"]) if w.get("status") else "",
                         "below_minimum": bool(w.get("below_minimum"))}

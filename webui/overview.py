@@ -9,16 +9,14 @@ seekers (so the page stays fast with 100k seekers) and cached.
 """
 from __future__ import annotations
 
-import datetime as dt
 import threading
 
 import numpy as np
+import pandas as pd
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
-
-from matcher.errors import MatcherError
 
 from .db import get_session
 from .engine import Fitted, get_fitted
@@ -28,8 +26,6 @@ from .views import OUTCOME_LABELS, PRIORITY_LABELS, label
 bp = Blueprint("overview", __name__, url_prefix="/overview")
 
 AVAILABILITY_SAMPLE = 400
-#: A match at or above this score counts as "a good post available".
-GOOD_SCORE = 0.7
 DAY_BUCKETS = ((0, 7, _l("0–7 days")), (8, 30, _l("8–30 days")), (31, 90, _l("31–90 days")),
                (91, None, _l("over 90 days")))
 
@@ -62,31 +58,21 @@ def best_scores(fitted: Fitted, positions: np.ndarray, open_mask: np.ndarray, ch
     """Best score over the open posts for each seeker position (-inf when none).
 
     Uses the engine's vectorised ``score_block`` in chunks of ``chunk``
-    seekers (bounded memory); falls back to ``for_seeker`` for engines
-    without it.
+    seekers (bounded memory).
     """
     m = fitted.matcher
     open_idx = np.flatnonzero(open_mask)
     out = np.full(len(positions), -np.inf)
     if len(open_idx) == 0:
         return out
-    if hasattr(m, "score_block"):
-        for start in range(0, len(positions), chunk):
-            block = m.score_block(positions[start:start + chunk], open_idx)
-            out[start:start + chunk] = block.max(axis=1)
-        return out
-    for i, pos in enumerate(positions):
-        try:
-            best = m.for_seeker(fitted.seeker_ids[pos], 1, vacancy_mask=open_mask)
-        except MatcherError:
-            continue
-        if best:
-            out[i] = float(best[0].to_dict()["score"])
+    for start in range(0, len(positions), chunk):
+        block = m.score_block(positions[start:start + chunk], open_idx)
+        out[start:start + chunk] = block.max(axis=1)
     return out
 
 
 def availability(db: Session, fitted: Fitted, open_mask: np.ndarray) -> dict:
-    """Share of sampled seekers per group with an open post scoring >= GOOD_SCORE.
+    """Share of sampled seekers per group with an open post scoring >= the settings' ``good_score``.
 
     Cached per import token; computed on a seeded sample of at most
     ``AVAILABILITY_SAMPLE`` seekers. Returns ``{"sample": n, "rows": [(group code, pct)]}``
@@ -103,7 +89,7 @@ def availability(db: Session, fitted: Fitted, open_mask: np.ndarray) -> dict:
         take = [str(x) for x in fitted.seeker_ids[positions]]
         groups = dict(db.execute(select(Seeker.seeker_id, Seeker.priority_groups)
                                  .where(Seeker.seeker_id.in_(take))).all())
-        good = best_scores(fitted, positions, open_mask) >= GOOD_SCORE
+        good = best_scores(fitted, positions, open_mask) >= fitted.matcher.settings.good_score
         totals: dict[str, list[int]] = {}
         for sid, ok in zip(take, good):
             for code in (groups.get(sid) or []) + ["*all"]:
@@ -131,16 +117,15 @@ def posts_by_occupation(db: Session, limit: int = 10) -> list[tuple[str, int]]:
     return out
 
 
-def open_condition(today: dt.date):
-    """SQL condition: the post is open (not expired, openings not all filled)."""
-    return (or_(Vacancy.expires_on.is_(None), Vacancy.expires_on >= today)
-            & (Vacancy.hired_count < Vacancy.openings))
-
-
-def posts_by_days_open(db: Session, today: dt.date) -> list[tuple[str, int]]:
-    """Open posts by days since ``posted_on`` (posts without a date are left out)."""
-    dates = db.scalars(select(Vacancy.posted_on).where(open_condition(today), Vacancy.posted_on.is_not(None))).all()
-    days = np.array([(today - d).days for d in dates], dtype=int)
+def posts_by_days_open(fitted: Fitted, db: Session) -> list[tuple[str, int]]:
+    """Open posts (the market's rule, :meth:`webui.engine.Fitted.open_state`) by days from ``posted_on``
+    to the reference date (posts without a date are left out)."""
+    ok = fitted.open_state(db)[0]
+    vac = fitted.matcher.vacancies_
+    posted = (pd.to_datetime(vac["posted_on"], errors="coerce") if "posted_on" in vac.columns
+              else pd.Series(pd.NaT, index=vac.index))
+    sel = ok & posted.notna().to_numpy()
+    days = (pd.Timestamp(fitted.reference_date) - posted[sel]).dt.days.to_numpy(dtype=int)
     out = []
     for lo, hi, lab in DAY_BUCKETS:
         sel = days >= lo if hi is None else (days >= lo) & (days <= hi)
@@ -150,16 +135,18 @@ def posts_by_days_open(db: Session, today: dt.date) -> list[tuple[str, int]]:
 
 @bp.get("/")
 def index():
-    """Counts and charts for the whole market (aggregates only, no personal data)."""
+    """Counts and charts for the whole market (aggregates only, no personal data).
+
+    Open posts and openings come from the fitted market (the core's rule at
+    its reference date, hires as recorded now), the same numbers as
+    ``matcher match``, the batch and the report.
+    """
     db = get_session()
-    today = dt.date.today()
     counts = {
         "seekers": db.scalar(select(func.count()).select_from(Seeker)) or 0,
         "seekers_4045": db.scalar(select(func.count()).select_from(Seeker).where(Seeker.is_4045.is_(True))) or 0,
         "vacancies": db.scalar(select(func.count()).select_from(Vacancy)) or 0,
-        "vacancies_open": db.scalar(select(func.count()).select_from(Vacancy).where(open_condition(today))) or 0,
-        "openings_open": db.scalar(select(func.coalesce(func.sum(Vacancy.openings - Vacancy.hired_count), 0))
-                                   .where(open_condition(today))) or 0,
+        "vacancies_open": 0, "openings_open": 0, "reference_date": None,
         "referrals": db.scalar(select(func.count()).select_from(Referral)) or 0,
         "hired": db.scalar(select(func.count()).select_from(Referral).where(Referral.status == "hired")) or 0,
     }
@@ -167,15 +154,17 @@ def index():
     fitted = get_fitted(db)
     avail = None
     if fitted is not None:
-        avail = availability(db, fitted, fitted.vacancy_mask(db, today=today))
+        counts.update(fitted.counts(db))
+        avail = availability(db, fitted, fitted.vacancy_mask(db))
     charts = {
         "groups": bars(seekers_by_group(db)),
         "availability": bars([(str(_l("All seekers")) if c == "*all" else label(PRIORITY_LABELS, c), pct)
                               for c, pct in avail["rows"]], "%") if avail else None,
         "occupations": bars(posts_by_occupation(db)),
-        "days_open": bars(posts_by_days_open(db, today)),
+        "days_open": bars(posts_by_days_open(fitted, db) if fitted is not None else []),
         "outcomes": bars([(label(OUTCOME_LABELS, s), n) for s, n in outcome_rows]),
     }
     return render_template("overview/index.html", counts=counts, charts=charts,
-                           sample=avail["sample"] if avail else 0, good_score=GOOD_SCORE,
+                           sample=avail["sample"] if avail else 0,
+                           good_score=fitted.matcher.settings.good_score if fitted else None,
                            fit_seconds=fitted.fit_seconds if fitted else None)

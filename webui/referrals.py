@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from .audit import record
 from .db import get_session
 from .models import OUTCOMES, OutcomeEvent, Referral
-from .seekers import get_seeker_or_404
+from .auth import get_seeker_or_404
 from .store import recount_hired, set_referral_status
 from .vacancies import get_vacancy_or_404
 from .views import _safe_next

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from matcher.errors import MatcherError
 
 from .audit import commit_audit, record
-from .auth import admin_required, can_see_seeker
+from .auth import admin_required, get_seeker_or_404
 from .db import get_session
 from .engine import get_fitted
 from .models import Referral, Seeker, Vacancy
@@ -89,14 +89,6 @@ def search():
         commit_audit()
     return render_template("seekers/search.html", criteria=criteria, results=results, page=page,
                            more=more, groups=PRIORITY_LABELS)
-
-
-def get_seeker_or_404(db: Session, seeker_id: str) -> Seeker:
-    """The seeker if it exists and the current user may see it; else 404."""
-    seeker = db.get(Seeker, seeker_id)
-    if seeker is None or not can_see_seeker(current_user, seeker):
-        abort(404, _("Seeker %(id)s doesn't exist or is outside your district.", id=seeker_id))
-    return seeker
 
 
 def _float_arg(name: str) -> float | None:

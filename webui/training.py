@@ -29,7 +29,7 @@ from matcher.errors import MatcherError
 from .audit import record
 from .db import get_session
 from .engine import get_fitted
-from .seekers import get_seeker_or_404
+from .auth import get_seeker_or_404
 
 bp = Blueprint("training", __name__, url_prefix="/seekers")
 

@@ -34,9 +34,9 @@ bp = Blueprint("vacancies", __name__, url_prefix="/vacancies")
 
 @lru_cache(maxsize=8)
 def _settings(source: str | None):
-    from matcher.core.settings import MatchSettings
+    from matcher.io.settings import read_settings
 
-    return MatchSettings.from_path_or_dict(source)
+    return read_settings(source)
 
 
 def posted_flags(v: Vacancy, today: dt.date | None = None) -> list[dict]:

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from matcher import vocab
 
+from .extensions import LANGUAGES
 from .masking import mask_id_number, mask_name, mask_phone
 
 class VocabLabel:
@@ -131,8 +132,6 @@ def init_app(app: Flask) -> None:
     @app.post("/lang")
     def set_language():
         lang = request.form.get("lang", "")
-        from . import LANGUAGES
-
         if lang in LANGUAGES:
             session["lang"] = lang
         return redirect(_safe_next(request.form.get("next")) or url_for("index"))
@@ -165,14 +164,10 @@ def init_app(app: Flask) -> None:
         return url_for(request.endpoint, **(request.view_args or {}), **args, list=mode)
 
     app.jinja_env.globals["list_url"] = list_url
-    from .matchview import match_view
-
-    app.jinja_env.globals["match_view"] = match_view
+    # match_view (webui.matchview) is registered by create_app: matchview imports this module
 
     @app.context_processor
     def inject():
-        from . import LANGUAGES
-
         return {"LANGUAGES": LANGUAGES, "current_lang": str(get_locale() or "zh_CN"),
                 "DISTRICTS": DISTRICTS, "PRIORITY_LABELS": PRIORITY_LABELS,
                 "EDUCATION_LABELS": EDUCATION_LABELS, "OUTCOME_LABELS": OUTCOME_LABELS,

@@ -50,7 +50,7 @@ class BatchConfig:
     outcomes : optional outcomes file; recorded hires close filled posts.
     out : the results path readers use (a symlink managed by the batch).
     top_k : list length both ways (>= 1); None = the settings' ``top_k``.
-    settings : anything ``MatchSettings.from_path_or_dict`` accepts.
+    settings : anything ``matcher.io.settings.read_settings`` accepts.
     reference_date : ISO date or date; None = the settings' ``reference_date``, else today. backend : ``local`` or
         ``dask``; scheduler : dask scheduler address; workers : threads
         (local) or worker processes (dask LocalCluster). block_size : seekers

@@ -29,6 +29,7 @@ def command(seekers: Path, vacancies: Path, outcomes: Path, out_dir: Path, until
     With too few outcomes nothing is written.
     """
     from matcher.core import Matcher
+    from matcher.io.settings import read_settings
     from matcher.io.loader import load_market
     from matcher.outcomes.card import write_card
     from matcher.outcomes.model import OutcomeModel
@@ -43,7 +44,7 @@ def command(seekers: Path, vacancies: Path, outcomes: Path, out_dir: Path, until
     for r in market.results():
         click.echo(r.summary_line())
     o = market.outcomes
-    matcher = Matcher(str(settings) if settings else None).fit(market.seekers.frame, market.vacancies.frame)
+    matcher = Matcher(read_settings(settings)).fit(market.seekers.frame, market.vacancies.frame)
     model = OutcomeModel.fit(matcher, o.frame, until=cut, position="ignore" if ignore_rank else "rank_feature")
     path = model.save(out_dir)
     card = write_card(model, market.seekers.frame, out_dir)

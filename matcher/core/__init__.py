@@ -8,7 +8,7 @@ comparison per dimension) → score and rank (:mod:`.matcher`) → fairness
 Public API::
 
     from matcher.core import Matcher, MatchSettings, Match
-    s = MatchSettings.from_path_or_dict(None)          # shipped defaults
+    s = MatchSettings.from_dict(None)                  # defaults; files: matcher.io.settings
     m = Matcher(s).fit(seekers_df, vacancies_df)       # normalised frames
     m.for_seeker(seeker_id, k=None, vacancy_mask=None) -> list[Match]
     m.for_vacancy(vacancy_id, k=None, seeker_mask=None) -> list[Match]

@@ -20,21 +20,16 @@ blocking; candidates are scored as dense sub-blocks over each group's
 candidate union (:meth:`Matcher.score_candidates`), equal bit for bit to
 exhaustive scores. Measured recall of blocked vs exhaustive top-20: 0.988 on
 the sample data (5 % of pairs), 0.988 on a 10k × 2k synthetic city and 0.967
-on 100k × 20k (4.8 % of pairs). :func:`blocking_recall` measures how
+on 100k × 20k (4.8 % of pairs). :meth:`Matcher.blocking_recall` measures how
 many of the exhaustive top-k pairs the blocked top-k keeps.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.core.features import Features
+from matcher.core.fitted import Features
 from matcher.core.settings import MatchSettings
-
-if TYPE_CHECKING:  # pragma: no cover
-    from matcher.core.matcher import Matcher
 
 
 def candidate_matrix(F: Features, st: MatchSettings, a: np.ndarray) -> sp.csr_matrix:
@@ -63,25 +58,3 @@ def candidate_matrix(F: Features, st: MatchSettings, a: np.ndarray) -> sp.csr_ma
         C = (C @ keep).tocsr()
         C.eliminate_zeros()
     return C.astype(bool).tocsr()
-
-
-def blocking_recall(matcher: Matcher, seeker_idx: np.ndarray | None = None, k: int = 10) -> dict[str, Any]:
-    """Recall of blocked top-k against exhaustive top-k on the fitted market.
-
-    Returns ``{"k", "seekers", "recall" (share of exhaustive top-k pairs kept),
-    "mean_candidates" (per seeker), "pair_share" (candidates / all pairs)}``.
-    ``seeker_idx`` defaults to every seeker.
-    """
-    F = matcher.features_
-    a = np.arange(F.n_seekers) if seeker_idx is None else np.asarray(seeker_idx, dtype=np.int64)
-    ex_idx, _ = matcher.top_k_block(a, k, blocking=False)
-    bl_idx, _ = matcher.top_k_block(a, k, blocking=True)
-    hit = total = 0
-    for e_row, b_row in zip(ex_idx, bl_idx):
-        e = set(e_row[e_row >= 0].tolist())
-        total += len(e)
-        hit += len(e & set(b_row[b_row >= 0].tolist()))
-    C = candidate_matrix(F, matcher.settings, a)
-    return {"k": k, "seekers": int(len(a)), "recall": hit / total if total else 1.0,
-            "mean_candidates": float(C.nnz / max(len(a), 1)),
-            "pair_share": float(C.nnz / max(len(a) * F.n_vacancies, 1))}

@@ -44,7 +44,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.core.features import RELATIONS, Features, blend_text, raw_text_similarity
+from matcher.core.fitted import Features
+from matcher.core.tables import RELATIONS, relation_scores, wage_curve
+from matcher.core.text import blend_text, raw_text_similarity
 from matcher.core.settings import DIMENSIONS, MatchSettings
 
 PRIORITY = "priority"
@@ -254,15 +256,6 @@ def compare_education(F: Features, st: MatchSettings, g: Grid) -> tuple[np.ndarr
 
 
 # -------------------------------------------------------------------- wage
-def wage_curve(rel_gap: np.ndarray, st: MatchSettings) -> np.ndarray:
-    """Score of a relative gap (offered - expected) / expected: 1 at >= 0, logistic below."""
-    w = st.wage
-    with np.errstate(over="ignore", invalid="ignore"):
-        raw = 1.0 / (1.0 + np.exp(-(rel_gap - w.midpoint) / w.slope))
-        at0 = 1.0 / (1.0 + np.exp(w.midpoint / w.slope))
-        return np.where(rel_gap >= 0, 1.0, np.clip(raw / at0, 0.0, 1.0))
-
-
 def _wage_table_current(F: Features) -> bool:
     """True when the fitted wage table belongs to these wage arrays (callers may re-score with
     ``dataclasses.replace(F, woff=..., wexp=...)`` for counterfactual wages)."""
@@ -282,12 +275,6 @@ def compare_wage(F: Features, st: MatchSettings, g: Grid) -> tuple[np.ndarray, n
 
 
 # ------------------------------------------------------------------- place
-def relation_scores(st: MatchSettings) -> np.ndarray:
-    """Score per relation in :data:`RELATIONS` order (unknown = NaN)."""
-    p = st.place
-    return np.array([p.same, p.adjacent, p.city, p.outside, np.nan])
-
-
 def compare_place(F: Features, st: MatchSettings, g: Grid) -> tuple[np.ndarray, np.ndarray]:
     """Place score and evidence: best of home and preferred districts; lodging softens distance."""
     kv, table = F.extra["place_key"]

@@ -25,7 +25,9 @@ import numpy as np
 import pandas as pd
 
 from matcher.core.compare import EDU_STATUS, PRIORITY, Grid, GridScores, education_status, relation_scores
-from matcher.core.features import RELATIONS, Features, as_list
+from matcher.core.cells import as_list
+from matcher.core.fitted import Features
+from matcher.core.tables import RELATIONS
 from matcher.core.fairness import outside_window, vacancy_flags
 from matcher.core.reasons import pair_verdicts, place, thresholds
 from matcher.core.settings import DIMENSIONS, MatchSettings
@@ -87,7 +89,10 @@ class Explainer:
         self.F, self.st, self.seekers, self.vacancies, self.norm = F, st, seekers, vacancies, normaliser
         self.levels = _level_names()
         self.fit_at, self.gap_at = thresholds(st)
-        self._courses: dict[str, str | None] = {}
+        # the first course of every skill a post lists, looked up once here: a query never writes into
+        # the explainer (one fitted matcher serves many threads)
+        self._courses: dict[str, str | None] = {sid: self._first_course(sid)
+                                                for sid in dict.fromkeys(F.vacancy_item_ids) if sid}
         self._vcols = {c: (vacancies[c].tolist() if c in vacancies.columns else [None] * F.n_vacancies)
                        for c in ("gender_requirement", "gender_requirement_raw", "age_min", "age_max", "expires_on")}
         self._scols = {c: (seekers[c].tolist() if c in seekers.columns else [None] * F.n_seekers)
@@ -99,15 +104,20 @@ class Explainer:
     # -------------------------------------------------------------- pieces
     def course(self, skill_id: str | None) -> str | None:
         """First training course for a canonical skill id (None for free text or no course)."""
-        if not skill_id or self.norm is None or not hasattr(self.norm, "courses_for"):
+        if not skill_id:
             return None
-        if skill_id not in self._courses:
-            try:
-                found = list(self.norm.courses_for([skill_id]))
-            except (KeyError, ValueError):
-                found = []
-            self._courses[skill_id] = str(found[0]) if found else None
-        return self._courses[skill_id]
+        if skill_id in self._courses:
+            return self._courses[skill_id]
+        return self._first_course(skill_id)
+
+    def _first_course(self, skill_id: str) -> str | None:
+        if self.norm is None or not hasattr(self.norm, "courses_for"):
+            return None
+        try:
+            found = list(self.norm.courses_for([skill_id]))
+        except (KeyError, ValueError):
+            found = []
+        return str(found[0]) if found else None
 
     @staticmethod
     def _row(m: Any, i: int) -> tuple[np.ndarray, np.ndarray]:
@@ -118,6 +128,7 @@ class Explainer:
     def skills(self, si: int, vi: int) -> tuple[list[dict], list[dict]]:
         F, thr = self.F, self.st.skills.match_threshold
         u = self._row(F.S, si)[0]
+        permit = F.extra.get("vacancy_item_permit")
         matched, missing = [], []
         for kind, m in (("required", self.req_csc), ("certificate", self.cert_csc), ("preferred", self.pref_csc)):
             r = self._row(m, vi)[0]
@@ -139,7 +150,8 @@ class Explainer:
                                     "similarity": round(val, 4), "kind": kind})
                 elif kind != "preferred":
                     missing.append({"skill": F.vacancy_items[rj], "course": self.course(F.vacancy_item_ids[rj]),
-                                    "kind": kind})
+                                    "kind": kind,
+                                    "permit": bool(kind == "certificate" or (permit is not None and permit[rj]))})
         return matched, missing
 
     def education(self, si: int, vi: int) -> dict[str, Any]:
@@ -150,9 +162,15 @@ class Explainer:
         gap = None if req is None or lvl is None else lvl - req
         return {"required": req, "seeker": lvl, "gap": gap, "status": status}
 
+    def offered_top(self, vi: int) -> float | None:
+        """The top of the post's offered range (None when unknown or 面议): what the minimum-wage flag reads."""
+        F = self.F
+        top = F.woff_max[vi] if not math.isnan(F.woff_max[vi]) else F.woff_min[vi]
+        return None if F.v_negotiable[vi] or math.isnan(top) or not top > 0 else float(top)
+
     def wage(self, si: int, vi: int) -> dict[str, Any]:
         F = self.F
-        off, exp = F.woff[vi], F.wexp[si]
+        off, exp = F.woff[vi], F.wexp[si]      # the offer at settings.wage.basis (default the bottom of the range)
         gap = None if math.isnan(off) or math.isnan(exp) else float(off - exp)
         if F.v_negotiable[vi]:
             status = "negotiable"
@@ -162,8 +180,8 @@ class Explainer:
             status = "meets" if gap >= 0 else "below"
         return {"offered_min": _opt_float(F.woff_min[vi]), "offered_max": _opt_float(F.woff_max[vi]),
                 "expected_min": _opt_float(F.wexp_min[si]), "expected_max": _opt_float(F.wexp_max[si]),
-                "gap": gap, "status": status,
-                "below_minimum": bool(not math.isnan(off) and off < self.st.minimum_wage)}
+                "offered": _opt_float(off), "basis": self.st.wage.basis, "gap": gap, "status": status,
+                "below_minimum": bool((top := self.offered_top(vi)) is not None and top < self.st.minimum_wage)}
 
     def distance(self, si: int, vi: int) -> str:
         F = self.F
@@ -226,7 +244,7 @@ class Explainer:
         edu, wage = self.education(si, vi), self.wage(si, vi)
         dist = self.distance(si, vi)
         cond = self.conditions(si, vi)
-        flags = vacancy_flags(vac, None if math.isnan(F.woff[vi]) else float(F.woff[vi]), bool(F.expired[vi]), st)
+        flags = vacancy_flags(vac, self.offered_top(vi), bool(F.expired[vi]), st)
         age = srow.get("age")
         try:
             age_f = np.nan if age is None or age is pd.NA else float(age)
@@ -270,9 +288,15 @@ class Explainer:
         pref = [x for x in m.matched_skills if x["kind"] == "preferred"]
         if pref:
             fits.append({"code": "skills_preferred", "dim": "skills", "skills": [x["required"] for x in pref[:3]]})
-        for x in m.missing_skills[:5]:
+        # a required certificate the seeker does not hold is a blocker, shown whatever the skills verdict
+        for x in m.missing_skills:
+            if x.get("permit"):
+                gaps.append({"code": "permit_missing", "severity": "blocker", "permit": x["skill"],
+                             "course": x["course"]})
+        skills_missing = [x for x in m.missing_skills if not x.get("permit")]
+        for x in skills_missing[:5]:
             gaps.append({"code": "skill_missing", "dim": "skills", "skill": x["skill"], "course": x["course"]})
-        for x in m.missing_skills[:3]:
+        for x in skills_missing[:3]:
             if not x["course"]:
                 fixes.append({"code": "skill_learn", "dim": "skills", "skill": x["skill"]})
         occ = m.components.get("occupation")
@@ -297,15 +321,17 @@ class Explainer:
             gaps.append({"code": "education_unknown", "dim": "education", "required": L[e["required"]]})
             fixes.append({"code": "education_record", "dim": "education"})
         w = m.wage
+        # the range and the expectation travel with every wage record, so a face can show both ends honestly
+        rng = {"offered_min": _yuan(w["offered_min"]), "offered_max": _yuan(w["offered_max"]),
+               "expected": _yuan(self.F.wexp[si]), "basis": w["basis"]}
         if w["status"] == "meets":
-            fits.append({"code": "wage_meets", "dim": "wage", "offered": _yuan(self.F.woff[vi]),
-                         "expected": _yuan(self.F.wexp[si])})
+            fits.append({"code": "wage_meets", "dim": "wage", "offered": _yuan(self.F.woff[vi]), **rng})
         elif w["status"] == "below":
             n = _yuan(-w["gap"])
             if "wage" in m.verdicts["fit"]:
-                fits.append({"code": "wage_close", "dim": "wage", "gap_yuan": n})
+                fits.append({"code": "wage_close", "dim": "wage", "gap_yuan": n, **rng})
             else:
-                gaps.append({"code": "wage_below", "dim": "wage", "gap_yuan": n})
+                gaps.append({"code": "wage_below", "dim": "wage", "gap_yuan": n, **rng})
                 fixes.append({"code": "wage_talk", "dim": "wage", "gap_yuan": n})
         elif w["status"] == "negotiable":
             gaps.append({"code": "wage_negotiable", "dim": "wage"})

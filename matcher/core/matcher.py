@@ -14,28 +14,21 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
-from matcher.core.blocking import blocking_recall, candidate_matrix
+from matcher.core.blocking import candidate_matrix
 from matcher.core.compare import Grid, GridScores, prepare_fast_path, score_grid
 from matcher.core.explain import Explainer, Match
 from matcher.core.fairness import fair_min_counts, fair_rerank, outside_window, vacancy_flags
-from matcher.core.features import Features, Resources, as_list, build_features
+from matcher.core.cells import as_list
+from matcher.core.features import build_features
+from matcher.core.fitted import Features, Resources
 from matcher.core.ranking import RANK_DECIMALS, id_order, rank_key, top_k, top_k_rows, top_k_sparse
 from matcher.core.settings import MatchSettings
 from matcher.errors import MatcherError, NotFittedError, UnknownIdError
-
-
-@lru_cache(maxsize=1)
-def default_proximity() -> Any:
-    """The occupation proximity with default parameters, fitted once per process and shared (read-only)."""
-    from matcher.occupations.proximity import OccupationProximity
-
-    return OccupationProximity().fit()
 
 
 #: for_seeker scores at most this many posts in one pass with their parts (explanations come from
@@ -87,13 +80,16 @@ class Matcher:
     Parameters
     ----------
     settings:
-        :class:`MatchSettings`, a dict / path / JSON string for
-        :meth:`MatchSettings.from_path_or_dict`, or None for the defaults.
+        :class:`MatchSettings`, a (partial) dict for :meth:`MatchSettings.from_dict`,
+        or None for the defaults. The core reads no files: read a settings file
+        with :func:`matcher.io.settings.read_settings`.
     skill_normaliser, occupation_coder, occupation_proximity, district_relation:
         collaborators; None builds the package's own
         (:class:`matcher.skills.normaliser.SkillNormaliser`, fitted on the
-        market's item texts; :func:`matcher.occupations.coder.default_coder`
-        and :func:`default_proximity`, both fitted once per process and shared;
+        market's item texts; :func:`matcher.occupations.coder.default_coder`;
+        a fresh :class:`matcher.occupations.proximity.OccupationProximity`
+        fitted for this matcher (the core keeps no process-wide cache: the
+        market layer, :mod:`matcher.market`, shares one and passes it in);
         :func:`matcher.normalise.districts.district_relation`). Injected
         objects are used as given (already fitted).
 
@@ -103,11 +99,11 @@ class Matcher:
     object, so one matcher may serve many threads.
     """
 
-    def __init__(self, settings: MatchSettings | dict | str | None = None, *,
+    def __init__(self, settings: MatchSettings | dict | None = None, *,
                  skill_normaliser: Any = None, occupation_coder: Any = None,
                  occupation_proximity: Any = None,
                  district_relation: Callable[[str, str], str] | None = None) -> None:
-        self.settings = MatchSettings.from_path_or_dict(settings)
+        self.settings = MatchSettings.from_dict(settings)
         self.skill_normaliser = skill_normaliser
         self.occupation_coder = occupation_coder
         self.occupation_proximity = occupation_proximity
@@ -133,7 +129,8 @@ class Matcher:
                 from matcher.occupations.coder import default_coder
                 coder = default_coder()
             if prox is None:
-                prox = default_proximity()
+                from matcher.occupations.proximity import OccupationProximity
+                prox = OccupationProximity().fit()
         rel = self.district_relation
         if rel is None:
             from matcher.normalise.districts import district_relation as rel
@@ -498,6 +495,22 @@ class Matcher:
         return out
 
     def blocking_recall(self, seeker_idx: np.ndarray | None = None, k: int = 10) -> dict[str, Any]:
-        """Recall of blocked vs exhaustive top-k (see :func:`matcher.core.blocking.blocking_recall`)."""
-        self._check()
-        return blocking_recall(self, seeker_idx, k)
+        """Recall of blocked top-k against exhaustive top-k on the fitted market.
+
+        Returns ``{"k", "seekers", "recall" (share of exhaustive top-k pairs kept),
+        "mean_candidates" (per seeker), "pair_share" (candidates / all pairs)}``.
+        ``seeker_idx`` defaults to every seeker.
+        """
+        F = self._check()
+        a = np.arange(F.n_seekers) if seeker_idx is None else np.asarray(seeker_idx, dtype=np.int64)
+        ex_idx, _ = self.top_k_block(a, k, blocking=False)
+        bl_idx, _ = self.top_k_block(a, k, blocking=True)
+        hit = total = 0
+        for e_row, b_row in zip(ex_idx, bl_idx):
+            e = set(e_row[e_row >= 0].tolist())
+            total += len(e)
+            hit += len(e & set(b_row[b_row >= 0].tolist()))
+        C = candidate_matrix(F, self.settings, a)
+        return {"k": k, "seekers": int(len(a)), "recall": hit / total if total else 1.0,
+                "mean_candidates": float(C.nnz / max(len(a), 1)),
+                "pair_share": float(C.nnz / max(len(a) * F.n_vacancies, 1))}

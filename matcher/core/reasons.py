@@ -26,7 +26,11 @@ The rule
     both. A fitting or gap dimension always has at least one record in its
     list (``dim_fit`` / ``dim_gap`` when nothing more specific applies), so
     the verdicts can be read off the records too. Records without a ``dim``
-    (``wage_below_minimum``) are compliance facts shown whatever the verdict.
+    (``wage_below_minimum``, ``permit_missing``) are facts shown whatever the
+    verdict. A record with ``"severity": "blocker"`` (``permit_missing``: a
+    certificate the post requires, which only a certificate satisfies, see
+    :mod:`matcher.core.certificates`) is one the seeker cannot take the post
+    without; faces show it first and in red.
 
 Codes and their parameters (``dim`` is the dimension a record belongs to;
 wages are yuan per month; education levels and districts are the canonical
@@ -44,8 +48,11 @@ occupation_title           occupation  fits  title (the seeker's closest experie
 occupation_text            occupation  fits  (profile text close to the post)
 education_none_required    education   fits
 education_meets            education   fits  required, have
-wage_meets                 wage        fits  offered, expected
-wage_close                 wage        fits  gap_yuan (offer below expectation, within the fit band)
+wage_meets                 wage        fits  offered (at wage.basis), expected, offered_min,
+                                             offered_max, basis
+wage_close                 wage        fits  gap_yuan (offer at wage.basis below expectation,
+                                             within the fit band), offered_min, offered_max,
+                                             expected, basis
 place_same                 place       fits  district (the post's)
 place_adjacent             place       fits  district
 lodging                    place       fits  (board and lodging provided)
@@ -54,11 +61,16 @@ insurance                  conditions  fits  (social insurance paid)
 priority_boost             priority    fits  groups: [group code], boost
 fair_promoted              priority    fits  (moved up by the minimum-share rule)
 dim_fit                    any         fits  (the dimension fits; nothing more specific)
+permit_missing             (none)      gaps  permit, course (a course leading to it, or None),
+                                             severity ("blocker"): a certificate the post requires
+                                             and the seeker does not hold (a skill never counts)
 skill_missing              skills      gaps  skill, course (a training course for it, or None)
 education_one_short        education   gaps  required, have
 education_far_short        education   gaps  required, have, levels
 education_unknown          education   gaps  required (seeker's level not recorded)
-wage_below                 wage        gaps  gap_yuan
+wage_below                 wage        gaps  gap_yuan (at wage.basis), offered_min, offered_max,
+                                             expected, basis (offered_min/max None when the post
+                                             states one end only)
 wage_negotiable            wage        gaps  (面议: to be confirmed)
 wage_below_minimum         (none)      gaps  minimum (offer under the local minimum wage)
 place_far                  place       gaps  district, relation ("city" or "outside")
@@ -107,8 +119,8 @@ CODES: dict[str, tuple[str, tuple[str, ...]]] = {
     "occupation_text": ("fits", ()),
     "education_none_required": ("fits", ()),
     "education_meets": ("fits", ("required", "have")),
-    "wage_meets": ("fits", ("offered", "expected")),
-    "wage_close": ("fits", ("gap_yuan",)),
+    "wage_meets": ("fits", ("offered", "expected", "offered_min", "offered_max", "basis")),
+    "wage_close": ("fits", ("gap_yuan", "offered_min", "offered_max", "expected", "basis")),
     "place_same": ("fits", ("district",)),
     "place_adjacent": ("fits", ("district",)),
     "lodging": ("fits", ()),
@@ -117,11 +129,12 @@ CODES: dict[str, tuple[str, tuple[str, ...]]] = {
     "priority_boost": ("fits", ("groups", "boost")),
     "fair_promoted": ("fits", ()),
     "dim_fit": ("fits", ()),
+    "permit_missing": ("gaps", ("permit", "course", "severity")),
     "skill_missing": ("gaps", ("skill", "course")),
     "education_one_short": ("gaps", ("required", "have")),
     "education_far_short": ("gaps", ("required", "have", "levels")),
     "education_unknown": ("gaps", ("required",)),
-    "wage_below": ("gaps", ("gap_yuan",)),
+    "wage_below": ("gaps", ("gap_yuan", "offered_min", "offered_max", "expected", "basis")),
     "wage_negotiable": ("gaps", ()),
     "wage_below_minimum": ("gaps", ("minimum",)),
     "place_far": ("gaps", ("district", "relation")),

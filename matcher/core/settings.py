@@ -1,11 +1,13 @@
 """Match settings: one JSON-friendly object with every weight, threshold and policy.
 
-:class:`MatchSettings` is a plain dataclass tree (never pickled). Build it with
-:meth:`MatchSettings.from_path_or_dict` from ``None`` (the shipped defaults in
-``matcher/data/default_settings.json``), a path to a JSON file, a JSON string
-or a (partial) dict; a partial dict is merged over the defaults, section by
-section. :meth:`MatchSettings.to_dict` gives the same tree back as plain JSON
-values. Keys starting with ``_`` (comments in the JSON file) are ignored.
+:class:`MatchSettings` is a plain dataclass tree (never pickled). The field
+defaults below are the defaults; ``matcher/data/default_settings.json`` is
+their documented copy (a test keeps the two equal). Build settings with
+:meth:`MatchSettings.from_dict` from ``None`` (the defaults) or a (partial)
+dict, merged over the defaults section by section; keys starting with ``_``
+(comments) are ignored. :meth:`MatchSettings.to_dict` gives the same tree back
+as plain JSON values. The core reads no files: settings files and JSON strings
+are read by :func:`matcher.io.settings.read_settings`.
 
 Invalid input raises :class:`matcher.errors.SettingsError` naming the key, the
 value seen and what is expected (unknown keys, wrong types, negative weights,
@@ -21,7 +23,6 @@ import datetime as _dt
 import json
 import typing
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,9 @@ from matcher.errors import SettingsError
 
 #: The scored dimensions, in the fixed order used for contributions.
 DIMENSIONS: tuple[str, ...] = ("skills", "occupation", "education", "wage", "place", "conditions")
+
+#: Points of an offered wage range the expectation can be compared with (``wage.basis``).
+WAGE_BASES: tuple[str, ...] = ("bottom", "middle", "top")
 
 #: Canonical priority-group codes (see matcher.schema).
 PRIORITY_GROUPS: tuple[str, ...] = vocab.PRIORITY_GROUPS
@@ -60,7 +64,7 @@ class OccupationSettings:
     semantic_weight: float = 0.5       # share of the LSA (latent semantic) cosine in the text similarity
     semantic_dims: int = 100           # LSA dimensions (truncated SVD fitted on the vacancy vectors)
     max_terms: int = 0                 # keep only this many strongest terms per text vector (0 = all)
-    auto_calibrate_text: bool = True   # read floor/ceiling off the market at fit (see features._text_calibration)
+    auto_calibrate_text: bool = True   # read floor/ceiling off the market at fit (see text.text_calibration)
     text_floor: float = 0.05           # cosine at or below which text similarity scores 0 (when not auto)
     text_ceiling: float = 0.45         # cosine at or above which text similarity scores 1 (when not auto)
     code_weight: float = 0.4           # share of occupation-code proximity when codes are known
@@ -84,10 +88,11 @@ class EducationSettings:
 
 @dataclass
 class WageSettings:
-    """Logistic slope in the relative gap (offered - expected) / expected."""
+    """Logistic slope in the relative gap (offered - expected) / expected; which offer is compared."""
 
     midpoint: float = -0.15            # relative gap scoring half of a met expectation
     slope: float = 0.06                # logistic scale; larger is gentler
+    basis: str = "bottom"              # point of an offered range compared: bottom (reliably paid), middle, top
 
 
 @dataclass
@@ -199,43 +204,41 @@ class MatchSettings:
     def __post_init__(self) -> None:
         self.validate()
 
-    # ------------------------------------------------------------------ io
+    # ------------------------------------------------------------- build
     @classmethod
-    def from_path_or_dict(cls, source: str | Path | dict | MatchSettings | None = None) -> MatchSettings:
-        """Settings from ``None`` (shipped defaults), a JSON file path, a JSON string or a dict.
+    def from_dict(cls, source: dict | MatchSettings | None = None) -> MatchSettings:
+        """Settings from ``None`` (the defaults), a (partial) dict, or settings (returned as they are).
 
-        A dict (or file) may be partial: it is merged over the shipped defaults.
-        Raises :class:`SettingsError` on unreadable files, bad JSON or invalid values.
+        A dict may be partial: it is merged over the defaults, section by
+        section; keys starting with ``_`` are comments. Raises
+        :class:`SettingsError` on invalid values. The core reads no files: a
+        path or a JSON string is refused; read those with
+        :func:`matcher.io.settings.read_settings`.
         """
         if isinstance(source, MatchSettings):
             return source
-        base = default_settings_dict()
+        base = cls().to_dict()
         if source is None:
             return _build(cls, base, "")
-        if isinstance(source, dict):
-            data = source
-        elif isinstance(source, (str, Path)):
-            text = str(source)
-            if isinstance(source, str) and text.lstrip().startswith("{"):
-                data = _loads(text, "the settings string")
-            else:
-                p = Path(source)
-                if not p.is_file():
-                    raise SettingsError(f"Settings file '{p}' does not exist; give a JSON file or a JSON string.")
-                data = _loads(p.read_text(encoding="utf-8-sig"), f"settings file '{p}'")
-        else:
-            raise SettingsError(f"Settings must be a path, a JSON string, a dict or None, not {type(source).__name__}.")
-        if not isinstance(data, dict):
-            raise SettingsError(f"Settings must be a JSON object at the top level, got {type(data).__name__}.")
-        return _build(cls, _merge(base, data, ""), "")
+        if isinstance(source, (str, Path)):
+            raise SettingsError(f"The matching core takes settings as a dict, not a file path or JSON string "
+                                f"({str(source)[:60]!r}); read it with matcher.io.settings.read_settings().")
+        if not isinstance(source, dict):
+            raise SettingsError(f"Settings must be a dict, MatchSettings or None, not {type(source).__name__}.")
+        return _build(cls, _merge(base, source, ""), "")
+
+    @classmethod
+    def from_path_or_dict(cls, source: dict | MatchSettings | None = None) -> MatchSettings:
+        """Former name of :meth:`from_dict`, kept for callers not yet renamed; paths are refused the same way."""
+        return cls.from_dict(source)
 
     def with_values(self, **changes: Any) -> MatchSettings:
         """A validated copy with top-level keys replaced, e.g. ``st.with_values(top_k=3)`` (a command-line
         override); nested sections may be given as partial dicts. Unknown keys raise :class:`SettingsError`."""
-        return MatchSettings.from_path_or_dict(_merge(self.to_dict(), changes, ""))
+        return MatchSettings.from_dict(_merge(self.to_dict(), changes, ""))
 
     def to_dict(self) -> dict[str, Any]:
-        """The settings as plain JSON values (round-trips through :meth:`from_path_or_dict`)."""
+        """The settings as plain JSON values (round-trips through :meth:`from_dict`)."""
         return json.loads(json.dumps(asdict(self)))
 
     def to_json(self, indent: int = 2) -> str:
@@ -294,6 +297,8 @@ class MatchSettings:
                 _unit(f"{sec}.{n}", getattr(getattr(self, sec), n))
         if self.wage.slope <= 0:
             raise SettingsError(f"wage.slope must be > 0, got {self.wage.slope!r}.")
+        if self.wage.basis not in WAGE_BASES:
+            raise SettingsError(f"wage.basis must be one of {', '.join(WAGE_BASES)}, got {self.wage.basis!r}.")
         bad = sorted(set(self.priority.groups) - set(PRIORITY_GROUPS))
         if bad:
             raise SettingsError(f"priority.groups has unknown group(s) {bad}; expected some of {list(PRIORITY_GROUPS)}.")
@@ -326,23 +331,11 @@ class MatchSettings:
                                 f"got {self.reference_date!r}.") from None
 
 
-def default_settings_dict() -> dict[str, Any]:
-    """The shipped defaults (``matcher/data/default_settings.json``) as a dict without comments."""
-    with resources.files("matcher").joinpath("data/default_settings.json").open("r", encoding="utf-8") as fh:
-        return _strip_comments(json.load(fh))
-
-
-def _strip_comments(d: Any) -> Any:
+def strip_comments(d: Any) -> Any:
+    """``d`` without keys starting with ``_`` (comments in a settings JSON), at every level."""
     if isinstance(d, dict):
-        return {k: _strip_comments(v) for k, v in d.items() if not str(k).startswith("_")}
+        return {k: strip_comments(v) for k, v in d.items() if not str(k).startswith("_")}
     return d
-
-
-def _loads(text: str, what: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SettingsError(f"Cannot read {what} as JSON: {exc.msg} at line {exc.lineno} column {exc.colno}.") from None
 
 
 def _unit(name: str, v: float) -> None:
@@ -379,6 +372,10 @@ def _check_type(value: Any, tp: Any, key: str) -> Any:
     if tp is bool:
         if not isinstance(value, bool):
             raise SettingsError(f"{key} must be true or false, got {value!r}.")
+        return value
+    if tp is str:
+        if not isinstance(value, str):
+            raise SettingsError(f"{key} must be a string, got {value!r}.")
         return value
     if origin is list:
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):

@@ -69,6 +69,71 @@ def _n(x: Any) -> str:
         return str(x)
 
 
+def yuan(x: Any) -> str:
+    """A whole number of yuan with thousands separators (``4,000``), ``?`` when unknown."""
+    if x is None:
+        return "?"
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    return "?" if v != v else f"{v:,.0f}"
+
+
+def yuan_range(lo: Any, hi: Any) -> str:
+    """A wage range: ``2,900–6,000``; one number once (``4,000``, not ``4,000–4,000``) when the ends are equal
+    or only one is known; ``?`` when neither is."""
+    a, b = yuan(lo), yuan(hi)
+    if a == "?" or b == "?" or a == b:
+        return b if a == "?" else a
+    return f"{a}–{b}"
+
+
+def _ends(r: Mapping[str, Any]) -> tuple[float | None, float | None]:
+    def num(x: Any) -> float | None:
+        try:
+            v = float(x)
+        except (TypeError, ValueError):
+            return None
+        return None if v != v else v
+    lo, hi = num(r.get("offered_min")), num(r.get("offered_max"))
+    return (lo if lo is not None else hi), (hi if hi is not None else lo)
+
+
+def wage_comparison(r: Mapping[str, Any], lang: str = "zh") -> str:
+    """The offered range against the expectation, each end compared on its own, never overstated:
+    ``2,900–6,000（期望 4,000）：底薪低 1,100，上限高 2,000`` / ``2,900–6,000 vs expected 4,000: base 1,100
+    below, top 2,000 above``; a single number once: ``4,000（期望 4,500）：低 500``. (The Chinese text uses no
+    Latin word, so the Chinese UI shows no English.)"""
+    _check(lang)
+    lo, hi = _ends(r)
+    exp = r.get("expected")
+    rng = yuan_range(r.get("offered_min"), r.get("offered_max"))
+    head = f"{rng}（期望 {yuan(exp)}）" if lang == "zh" else f"{rng} vs expected {yuan(exp)}"
+    if lo is None or exp is None:
+        return head
+
+    def part(name_zh: str, name_en: str, value: float) -> str:
+        d = round(value - float(exp))
+        if lang == "zh":
+            return f"{name_zh}{'持平' if d == 0 else ('高 ' if d > 0 else '低 ') + f'{abs(d):,}'}"
+        word = "equal" if d == 0 else (f"{abs(d):,} above" if d > 0 else f"{abs(d):,} below")
+        return f"{name_en}{word}" if not name_en else f"{name_en} {word}"
+
+    if hi is None or round(hi) == round(lo):
+        parts = [part("", "", lo)]
+    else:
+        parts = [part("底薪", "base", lo), part("上限", "top", hi)]
+    return head + ("：" + "，".join(parts) if lang == "zh" else ": " + ", ".join(parts))
+
+
+def _wage_text(r: Mapping[str, Any], lang: str, old: Callable[[Mapping[str, Any]], str]) -> str:
+    """A wage record's text: the range against the expectation when the record carries them (else ``old``)."""
+    if "offered_min" not in r and "offered_max" not in r:
+        return old(r)
+    return ("薪资 " if lang == "zh" else "Pay ") + wage_comparison(r, lang)
+
+
 def _f2(x: Any) -> str:
     try:
         return f"{float(x):.2f}"
@@ -115,8 +180,9 @@ _ZH: dict[str, Template] = {
     "education_none_required": lambda r, L: "无学历要求",
     "education_meets": lambda r, L: f"学历符合：要求{_lab('levels', r.get('required'), L)}，"
                                     f"本人{_lab('levels', r.get('have'), L)}",
-    "wage_meets": lambda r, L: f"薪资{_n(r.get('offered'))}元/月，达到期望{_n(r.get('expected'))}元/月",
-    "wage_close": lambda r, L: f"薪资接近期望（低{_n(r.get('gap_yuan'))}元/月）",
+    "wage_meets": lambda r, L: _wage_text(r, L, lambda r: f"薪资{_n(r.get('offered'))}元/月，达到期望"
+                                                         f"{_n(r.get('expected'))}元/月"),
+    "wage_close": lambda r, L: _wage_text(r, L, lambda r: f"薪资接近期望（低{_n(r.get('gap_yuan'))}元/月）"),
     "place_same": lambda r, L: f"同区县（{_lab('districts', r.get('district'), L)}）",
     "place_adjacent": lambda r, L: f"邻近区县（{_lab('districts', r.get('district'), L)}）",
     "lodging": lambda r, L: "提供包吃住",
@@ -126,13 +192,15 @@ _ZH: dict[str, Template] = {
         _lab("groups", g, L) for g in r.get("groups") or []) + f"）：+{_f2(r.get('boost'))}",
     "fair_promoted": lambda r, L: "按重点群体最低比例规则提前",
     "dim_fit": lambda r, L: f"{_lab('dims', r.get('dim'), L)}相符",
+    "permit_missing": lambda r, L: f"缺少上岗证书：{r.get('permit')}（须持证上岗，技能不能代替" + (
+        f"；培训课程：{r['course']}" if r.get("course") else "") + "）",
     "skill_missing": lambda r, L: f"缺少：{r.get('skill')}" + (f"（培训课程：{r['course']}）" if r.get("course") else ""),
     "education_one_short": lambda r, L: f"学历差一级：要求{_lab('levels', r.get('required'), L)}，"
                                         f"本人{_lab('levels', r.get('have'), L)}",
     "education_far_short": lambda r, L: f"学历差{r.get('levels')}级：要求{_lab('levels', r.get('required'), L)}，"
                                         f"本人{_lab('levels', r.get('have'), L)}",
     "education_unknown": lambda r, L: f"学历未登记（岗位要求{_lab('levels', r.get('required'), L)}）",
-    "wage_below": lambda r, L: f"薪资比期望低{_n(r.get('gap_yuan'))}元/月",
+    "wage_below": lambda r, L: _wage_text(r, L, lambda r: f"薪资比期望低{_n(r.get('gap_yuan'))}元/月"),
     "wage_negotiable": lambda r, L: "薪资面议，需确认",
     "wage_below_minimum": lambda r, L: f"薪资低于当地最低工资{_n(r.get('minimum'))}元/月",
     "place_far": lambda r, L: f"距离较远：岗位在{_lab('districts', r.get('district'), L)}"
@@ -164,9 +232,10 @@ _EN: dict[str, Template] = {
     "education_none_required": lambda r, L: "No education requirement",
     "education_meets": lambda r, L: f"Education meets the requirement: {_lab('levels', r.get('required'), L)} "
                                     f"required, has {_lab('levels', r.get('have'), L)}",
-    "wage_meets": lambda r, L: f"Pays {_n(r.get('offered'))} yuan/month, meeting the expected "
-                               f"{_n(r.get('expected'))} yuan/month",
-    "wage_close": lambda r, L: f"Pay close to the expectation ({_n(r.get('gap_yuan'))} yuan/month below)",
+    "wage_meets": lambda r, L: _wage_text(r, L, lambda r: f"Pays {_n(r.get('offered'))} yuan/month, meeting the "
+                                                         f"expected {_n(r.get('expected'))} yuan/month"),
+    "wage_close": lambda r, L: _wage_text(r, L, lambda r: f"Pay close to the expectation ({_n(r.get('gap_yuan'))} "
+                                                         "yuan/month below)"),
     "place_same": lambda r, L: f"Same district ({_lab('districts', r.get('district'), L)})",
     "place_adjacent": lambda r, L: f"Neighbouring district ({_lab('districts', r.get('district'), L)})",
     "lodging": lambda r, L: "Board and lodging provided",
@@ -176,6 +245,9 @@ _EN: dict[str, Template] = {
         _lab("groups", g, L) for g in r.get("groups") or []) + f"): +{_f2(r.get('boost'))}",
     "fair_promoted": lambda r, L: "Moved up by the minimum-share rule for priority groups",
     "dim_fit": lambda r, L: f"Good fit on {_lab('dims', r.get('dim'), L)}",
+    "permit_missing": lambda r, L: f"Required certificate missing: {r.get('permit')} (the post requires it; "
+                                   "a skill does not replace it" + (
+        f"; course: {r['course']}" if r.get("course") else "") + ")",
     "skill_missing": lambda r, L: f"Missing skill: {r.get('skill')}" + (
         f" (course: {r['course']})" if r.get("course") else ""),
     "education_one_short": lambda r, L: f"Education one level short: {_lab('levels', r.get('required'), L)} "
@@ -184,7 +256,8 @@ _EN: dict[str, Template] = {
                                         f"{_lab('levels', r.get('required'), L)} required, "
                                         f"has {_lab('levels', r.get('have'), L)}",
     "education_unknown": lambda r, L: f"Education not recorded ({_lab('levels', r.get('required'), L)} required)",
-    "wage_below": lambda r, L: f"Pay {_n(r.get('gap_yuan'))} yuan/month below the expectation",
+    "wage_below": lambda r, L: _wage_text(r, L, lambda r: f"Pay {_n(r.get('gap_yuan'))} yuan/month below the "
+                                                         "expectation"),
     "wage_negotiable": lambda r, L: "Pay negotiable, to be confirmed",
     "wage_below_minimum": lambda r, L: f"Pay below the local minimum wage of {_n(r.get('minimum'))} yuan/month",
     "place_far": lambda r, L: f"Far away: the post is in {_lab('districts', r.get('district'), L)} "
@@ -291,4 +364,5 @@ def parse_summary(text: str, lang: str = "zh") -> dict[str, Any] | None:
     return out if render_summary(out, lang) == text else None
 
 
-__all__ = ["LANGS", "labels", "render_reason", "render_reasons", "render_summary", "parse_summary", "TEMPLATES"]
+__all__ = ["LANGS", "labels", "render_reason", "render_reasons", "render_summary", "parse_summary", "TEMPLATES",
+           "yuan", "yuan_range", "wage_comparison"]

@@ -5,9 +5,14 @@ scored candidate pool, :class:`PairTable`) and returns plain DataFrames or
 dicts — no I/O, no drawing. Definitions used throughout:
 
 good match
-    a pair whose total score is >= ``threshold`` (default
-    :data:`DEFAULT_THRESHOLD` = 0.7; on the sample market about half of the
+    a pair whose total score is >= ``threshold`` (default: the settings'
+    ``good_score``, shipped 0.7; on the sample market about half of the
     seekers have one, so the report separates the well-matched from the rest).
+open post, openings
+    the core's rule (:func:`matcher.core.matcher.open_posts`, as fitted:
+    ``matcher.open_`` / ``matcher.openings_left_``): not expired at the
+    reference date and openings left after recorded hires — the same counts
+    as the batch, ``matcher match`` and the web overview.
 pass mark
     the component value below which a dimension counts as failed
     (:func:`pass_marks`): skills, occupation, place and conditions 0.5 (a
@@ -46,13 +51,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from matcher.core.fairness import narrow_age_window
+from matcher.core.fairness import outside_window, vacancy_flags
 from matcher.core.features import as_experience, as_list
 from matcher.core.settings import DIMENSIONS, MatchSettings
 from matcher.report.pool import Pool
-from matcher.report.scoring import Scores, grid_scores, open_vacancies, score_if_met, score_without
+from matcher.report.scoring import (Scores, grid_scores, open_vacancies, openings_left, score_if_met,
+                                     score_without)
 
-DEFAULT_THRESHOLD = 0.7
 #: Causes in tie-break order: the survey's three causes first (skills/education, pay/conditions, place).
 CAUSES: tuple[str, ...] = ("skills", "education", "wage", "place", "conditions", "occupation")
 EXTRA_CAUSES: tuple[str, ...] = ("several", "no_candidates")
@@ -98,10 +103,16 @@ class PairTable:
     pool: Pool
 
 
-def score_pool(matcher, pool: Pool, threshold: float = DEFAULT_THRESHOLD) -> PairTable:
+def good_cut(matcher, threshold: float | None = None) -> float:
+    """The good-match cut: ``threshold`` when given, else the settings' ``good_score``."""
+    return float(matcher.settings.good_score if threshold is None else threshold)
+
+
+def score_pool(matcher, pool: Pool, threshold: float | None = None) -> PairTable:
     """Score every pool pair per dimension and mark what blocks each (see module docstring)."""
     F = matcher.features_
     st = matcher.settings
+    threshold = good_cut(matcher, threshold)
     sc = grid_scores(matcher, pool.seeker_pos, pool.vacancy_pos)
     marks = pass_marks(st)
     good = sc.score >= threshold
@@ -241,10 +252,8 @@ def supply_demand(matcher, pt: PairTable | None = None, want_able: tuple | None 
 
 
 def _openings(matcher) -> np.ndarray:
-    V = matcher.vacancies_
-    if "openings" not in V.columns:
-        return np.ones(len(V), dtype=np.int64)
-    return pd.to_numeric(V["openings"], errors="coerce").fillna(1).clip(lower=1).to_numpy(dtype=np.int64)
+    """Openings left per post (0 when not open): the core's rule, see the module docstring."""
+    return openings_left(matcher)
 
 
 def posts_with_few(matcher, pt: PairTable, few: int = 3) -> np.ndarray:
@@ -486,30 +495,18 @@ def education_barriers(matcher, pt: PairTable) -> pd.DataFrame:
 
 
 # -------------------------------------------------------------- compliance
-def _cells_outside(cg: np.ndarray, ca: np.ndarray, has_g: bool, req: str, lo: float, hi: float) -> np.ndarray:
-    """Which (gender code, age) cells fall outside a posted window (unknown gender/age = inside)."""
-    out = np.zeros(len(cg), dtype=bool)
-    if has_g:
-        want = 1 if req == "F" else 2
-        out |= (cg > 0) & (cg != want)
-    with np.errstate(invalid="ignore"):
-        if not np.isnan(lo):
-            out |= ca < lo
-        if not np.isnan(hi):
-            out |= ca > hi
-    return out
-
-
 def compliance(matcher, pt: PairTable | None = None) -> pd.DataFrame:
     """Open posts stating a gender requirement or an age window, and whom they would exclude.
 
     Columns: vacancy_id, title, employer, gender_requirement (F/M/""),
-    age_min, age_max, narrow_age (by ``settings.compliance``),
-    excluded_priority (priority-group seekers in the whole register outside
-    the posted gender/age), excluded_4045, and — with ``pt`` —
-    excluded_good (good candidates outside it) and excluded_good_priority.
-    Unknown gender/age counts as inside. Requirements are flags only: the
-    engine never filters on them.
+    age_min, age_max, narrow_age (the core's ``narrow_age_window`` flag,
+    :func:`matcher.core.fairness.vacancy_flags`), excluded_priority
+    (priority-group seekers in the whole register outside the posted
+    gender/age), excluded_4045, and — with ``pt`` — excluded_good (good
+    candidates outside it) and excluded_good_priority. Who is outside is the
+    core's rule (:func:`matcher.core.fairness.outside_window`: unknown
+    gender/age counts as inside), the one ``for_vacancy`` uses for its pair
+    flags. Requirements are flags only: the engine never filters on them.
     """
     F = matcher.features_
     V = matcher.vacancies_
@@ -523,35 +520,25 @@ def compliance(matcher, pt: PairTable | None = None) -> pd.DataFrame:
     has_a = ~np.isnan(amin) | ~np.isnan(amax)
     idx = np.flatnonzero(open_vacancies(matcher) & (has_g | has_a))
     sg = _col(S, "gender")
+    sgender = np.array([g if g in ("F", "M") else None for g in sg], dtype=object)
     sage = pd.to_numeric(S["age"], errors="coerce").to_numpy(dtype=float) if "age" in S else np.full(len(S), np.nan)
     groups = seeker_group_lists(matcher)
-    prio = np.array([bool(set(g) & set(REPORT_GROUPS)) for g in groups])
-    is4045 = np.array(["4045" in g for g in groups])
+    prio = np.array([bool(set(g) & set(REPORT_GROUPS)) for g in groups], dtype=bool)
+    is4045 = np.array(["4045" in g for g in groups], dtype=bool)
 
-    gcode = np.where(sg == "F", 1, np.where(sg == "M", 2, 0))
-
-    def outside(gpos: np.ndarray | None, vi: int) -> np.ndarray:
-        gg = gcode if gpos is None else gcode[gpos]
-        aa = sage if gpos is None else sage[gpos]
-        out = np.zeros(len(gg), dtype=bool)
-        if has_g[vi]:
-            want = 1 if gender_req[vi] == "F" else 2
-            out |= (gg > 0) & (gg != want)
-        with np.errstate(invalid="ignore"):
-            if not np.isnan(amin[vi]):
-                out |= aa < amin[vi]
-            if not np.isnan(amax[vi]):
-                out |= aa > amax[vi]
-        return out
-
-    # city-wide counts by (gender, age) cells: a flagged post costs O(distinct ages), not O(seekers)
+    # city-wide counts by (gender, whole-year age) cells: a flagged post costs O(cells), not O(seekers)
     ages = np.where(np.isnan(sage), -1, np.round(sage)).astype(np.int64)
-    cells = pd.DataFrame({"g": gcode, "a": ages, "p": prio, "f": is4045}).groupby(["g", "a"])[["p", "f"]].sum()
-    cg = cells.index.get_level_values(0).to_numpy()
+    cells = (pd.DataFrame({"g": [g or "" for g in sgender], "a": ages, "p": prio, "f": is4045})
+             .groupby(["g", "a"])[["p", "f"]].sum())
+    cg = np.array([g or None for g in cells.index.get_level_values(0)], dtype=object)
     ca = cells.index.get_level_values(1).to_numpy().astype(float)
     ca[ca < 0] = np.nan
     cp = cells["p"].to_numpy()
     cf = cells["f"].to_numpy()
+
+    def outside(vac: dict[str, Any], gender: np.ndarray, age: np.ndarray) -> np.ndarray:
+        og, oa = outside_window(gender, age, vac)
+        return og | oa
 
     rows = []
     titles, employers = _col(V, "title"), _col(V, "employer")
@@ -559,18 +546,21 @@ def compliance(matcher, pt: PairTable | None = None) -> pd.DataFrame:
         order = np.argsort(pt.v, kind="stable")
         starts = np.searchsorted(pt.v[order], np.arange(n + 1))
     for vi in idx:
-        o = _cells_outside(cg, ca, has_g[vi], gender_req[vi], amin[vi], amax[vi])
+        vac = {"gender_requirement": gender_req[vi] if has_g[vi] else None,
+               "age_min": None if np.isnan(amin[vi]) else amin[vi], "age_max": None if np.isnan(amax[vi]) else amax[vi]}
+        codes = {f["code"] for f in vacancy_flags(vac, None, False, st)}
+        o = outside(vac, cg, ca)
         r = {"vacancy_id": str(F.vacancy_ids[vi]), "title": titles[vi], "employer": employers[vi],
              "gender_requirement": gender_req[vi] if has_g[vi] else "",
              "age_min": None if np.isnan(amin[vi]) else int(amin[vi]),
              "age_max": None if np.isnan(amax[vi]) else int(amax[vi]),
-             "narrow_age": bool(narrow_age_window(amin[vi], amax[vi], st)) if has_a[vi] else False,
+             "narrow_age": "narrow_age_window" in codes,
              "excluded_priority": int(cp[o].sum()), "excluded_4045": int(cf[o].sum())}
         if pt is not None:
             sel = order[starts[vi]:starts[vi + 1]]
             sel = sel[pt.good[sel]]
             sp_ = pt.s[sel]
-            og = outside(sp_, vi)
+            og = outside(vac, sgender[sp_], sage[sp_])
             r["excluded_good"] = int(og.sum())
             r["excluded_good_priority"] = int((og & prio[sp_]).sum())
         rows.append(r)
@@ -580,7 +570,7 @@ def compliance(matcher, pt: PairTable | None = None) -> pd.DataFrame:
     return out.sort_values(["excluded_priority", "vacancy_id"], ascending=[False, True], ignore_index=True)
 
 
-__all__ = ["DEFAULT_THRESHOLD", "CAUSES", "EXTRA_CAUSES", "CAUSE_ZH", "CAUSE_EN", "REPORT_GROUPS", "PairTable",
+__all__ = ["good_cut", "CAUSES", "EXTRA_CAUSES", "CAUSE_ZH", "CAUSE_EN", "REPORT_GROUPS", "PairTable",
            "pass_marks", "score_pool", "supply_demand", "posts_with_few", "unfilled_posts", "cause_counts",
            "unmatched_seekers", "causes_by_group", "group_sizes", "wage_picture", "wage_samples", "low_pay_posts",
            "education_barriers", "compliance", "seeker_groups", "vacancy_groups", "seeker_group_lists"]

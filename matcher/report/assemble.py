@@ -17,7 +17,7 @@ from matcher.errors import MatcherError
 from matcher.report import analysis as A
 from matcher.report import counterfactual as C
 from matcher.report.pool import Pool, pool_from_lists, pool_from_scoring
-from matcher.report.scoring import open_vacancies
+from matcher.report.scoring import open_vacancies, openings_left
 
 
 @dataclass
@@ -27,7 +27,7 @@ class ReportOptions:
     threshold: score of a good match. few: a post is short of candidates
     below max(few, openings) good ones. weak: a seeker is weakly matched
     below this many good posts (0 = unmatched). top_k: list length of the
-    candidate pool when no batch is given. wage_target: good candidates a
+    candidate pool when no batch is given (None: the settings' ``top_k``). wage_target: good candidates a
     post's wage should reach. market_ratio: "far below market" = offer below
     this × the group's median offer. training_sample: at most this many
     unmatched/weak seekers are re-scored for training (a fixed-seed random
@@ -35,10 +35,10 @@ class ReportOptions:
     marked as estimates). courses: restrict training to these courses.
     """
 
-    threshold: float = A.DEFAULT_THRESHOLD
+    threshold: float | None = None
     few: int = 3
     weak: int = 3
-    top_k: int = 20
+    top_k: int | None = None
     wage_target: int = 3
     market_ratio: float = 0.7
     training_sample: int = 2000
@@ -49,12 +49,20 @@ class ReportOptions:
     charts: bool = True
     lang: str = "both"
 
+    def resolved(self, settings) -> "ReportOptions":
+        """A copy with ``threshold`` and ``top_k`` taken from ``settings`` where not given."""
+        import dataclasses
+
+        return dataclasses.replace(
+            self, threshold=float(settings.good_score if self.threshold is None else self.threshold),
+            top_k=int(settings.top_k if self.top_k is None else self.top_k))
+
     def validate(self) -> None:
         """Raise :class:`MatcherError` naming a bad option."""
-        if not 0 < self.threshold <= 1.5:
+        if self.threshold is not None and not 0 < self.threshold <= 1.5:
             raise MatcherError(f"threshold must be in (0, 1.5], got {self.threshold!r}.")
         for k in ("few", "weak", "top_k", "wage_target"):
-            if int(getattr(self, k)) < 1:
+            if getattr(self, k) is not None and int(getattr(self, k)) < 1:
                 raise MatcherError(f"{k} must be >= 1, got {getattr(self, k)!r}.")
         if self.training_sample < 0:
             raise MatcherError(f"training_sample must be >= 0, got {self.training_sample!r}.")
@@ -64,6 +72,7 @@ class ReportOptions:
 
 def build_report(matcher, options: ReportOptions | None = None,
                  batch_lists: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+                 market_meta: dict[str, Any] | None = None,
                  outcomes: pd.DataFrame | None = None) -> dict[str, Any]:
     """Every section of the report as plain data (see :mod:`matcher.report.analysis` for definitions).
 
@@ -71,10 +80,15 @@ def build_report(matcher, options: ReportOptions | None = None,
     without them the candidate pool is scored here. Returns a dict with
     ``meta`` (counts, options, settings extract, timings in seconds), the
     tables, and ``charts`` (data URIs, or None when a chart has no data).
+    ``matcher`` is the fitted matcher of a :class:`matcher.market.Market`
+    (built or loaded); ``market_meta`` what the face knows of that market
+    (``source``, input files and checksums), recorded in ``meta["market"]``.
+    The good-match cut and the pool's list length default to the settings'
+    ``good_score`` and ``top_k``; open posts and openings are the core's.
     ``outcomes`` (an accepted outcome event log) adds ``retention``, the
     "unstable re-employment" section (:mod:`matcher.report.retention`).
     """
-    opt = options or ReportOptions()
+    opt = (options or ReportOptions()).resolved(matcher.settings)
     opt.validate()
     T: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -129,16 +143,18 @@ def build_report(matcher, options: ReportOptions | None = None,
     lap("wage_counterfactuals")
 
     open_mask = open_vacancies(matcher)
-    openings = A._openings(matcher)
     meta = {
         "n_seekers": int(F.n_seekers), "n_vacancies": int(F.n_vacancies), "n_open": int(open_mask.sum()),
-        "openings": int(openings[open_mask].sum()),
+        "openings": int(openings_left(matcher)[open_mask].sum()),
+        "hired": int(sum(matcher.hired_.values())),
+        "market": dict(market_meta or {}),
         "n_unmatched": int((seekers["status"] == "unmatched").sum()), "n_weak": int((seekers["status"] == "weak").sum()),
         "n_posts_few": int(len(posts)), "openings_few": int(posts["openings"].sum()) if len(posts) else 0,
         "pool_pairs": int(len(pool)), "pool_source": pool.source, "pool_k": int(pool.k),
         "pool_dropped": int(pool.dropped_ids),
         "training_targets": len(targets), "training_sampled": len(sampled), "training_scale": scale,
-        "options": asdict(opt), "minimum_wage": float(matcher.settings.minimum_wage),
+        "options": asdict(opt), "good_score": float(opt.threshold),
+        "minimum_wage": float(matcher.settings.minimum_wage),
         "pass_marks": A.pass_marks(matcher.settings), "weights": dict(matcher.settings.weights),
         "reference_date": str(matcher.settings.reference_day()), "group_sizes": sizes,
         "timings": T,

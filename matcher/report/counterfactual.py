@@ -45,7 +45,7 @@ import pandas as pd
 
 from matcher.core import Matcher
 from matcher.errors import MatcherError, UnknownIdError
-from matcher.report.analysis import DEFAULT_THRESHOLD, seeker_group_lists
+from matcher.report.analysis import good_cut, seeker_group_lists
 from matcher.report.scoring import grid_scores, open_vacancies, score_if_met
 
 SEP = "||"
@@ -104,7 +104,7 @@ def _refit(matcher, seekers: pd.DataFrame, vacancies: pd.DataFrame) -> Matcher:
 
 # ---------------------------------------------------------------- training
 def evaluate_training(matcher, seeker_ids: Iterable[str], courses: Iterable[str] | None = None,
-                      threshold: float = DEFAULT_THRESHOLD, max_candidates: int = 8, margin: float = 0.05,
+                      threshold: float | None = None, max_candidates: int = 8, margin: float = 0.05,
                       chunk: int = 250) -> pd.DataFrame:
     """Every scored (seeker, candidate skill) pair: good matches before and after adding the skill.
 
@@ -116,6 +116,7 @@ def evaluate_training(matcher, seeker_ids: Iterable[str], courses: Iterable[str]
     seeker id and :class:`MatcherError` when ``courses`` names no known course.
     """
     F = matcher.features_
+    threshold = good_cut(matcher, threshold)
     st = matcher.settings
     lex, kids = _lexicon_courses(courses)
     names = [lex.name_zh[k] for k in kids]
@@ -179,7 +180,7 @@ def evaluate_training(matcher, seeker_ids: Iterable[str], courses: Iterable[str]
 
 
 def training_suggestions(matcher, seeker_ids: Iterable[str], courses: Iterable[str] | None = None,
-                         threshold: float = DEFAULT_THRESHOLD, top: int = 2, max_candidates: int = 8,
+                         threshold: float | None = None, top: int = 2, max_candidates: int = 8,
                          evaluated: pd.DataFrame | None = None) -> pd.DataFrame:
     """The ``top`` skills (with their course) that raise each seeker's good matches the most.
 
@@ -192,6 +193,7 @@ def training_suggestions(matcher, seeker_ids: Iterable[str], courses: Iterable[s
     (fewer reachable links), then lexicon order. Pass ``evaluated`` (from
     :func:`evaluate_training`) to reuse a computation.
     """
+    threshold = good_cut(matcher, threshold)
     ev = evaluated if evaluated is not None else evaluate_training(
         matcher, seeker_ids, courses, threshold=threshold, max_candidates=max_candidates)
     ev = ev[ev["gain"] > 0].copy()
@@ -208,8 +210,7 @@ def training_suggestions(matcher, seeker_ids: Iterable[str], courses: Iterable[s
                "new_vacancy_ids", "lifted"]].reset_index(drop=True)
 
 
-def course_fixes(matches: list[dict], suggestions: Iterable[dict], threshold: float = DEFAULT_THRESHOLD
-                 ) -> list[dict]:
+def course_fixes(matches: list[dict], suggestions: Iterable[dict], threshold: float) -> list[dict]:
     """The match list with the training counterfactual's course suggestions added as ``course`` fixes.
 
     ``matches`` are ``Match.to_dict()`` records of one seeker;
@@ -288,7 +289,7 @@ def _bisect(lo: np.ndarray, hi: np.ndarray, ok_at) -> np.ndarray:
 
 
 def post_wage_targets(matcher, vacancy_ids: Iterable[str], target: int = 3,
-                      threshold: float = DEFAULT_THRESHOLD, chunk: int = 2000) -> pd.DataFrame:
+                      threshold: float | None = None, chunk: int = 2000) -> pd.DataFrame:
     """The offered wage (yuan/month, top of range) at which each post reaches ``target`` good candidates.
 
     Columns: vacancy_id, offer (current), good_now, reachable (good
@@ -297,6 +298,7 @@ def post_wage_targets(matcher, vacancy_ids: Iterable[str], target: int = 3,
     unknown / 面议), raise_pct. Every seeker is considered.
     """
     F = matcher.features_
+    threshold = good_cut(matcher, threshold)
     st = matcher.settings
     vpos = _positions(vacancy_ids, {v: i for i, v in enumerate(F.vacancy_ids.tolist())}, "vacancy")
     cols = ["vacancy_id", "offer", "good_now", "reachable", "wage_needed", "raise_pct"]
@@ -345,7 +347,7 @@ def post_wage_targets(matcher, vacancy_ids: Iterable[str], target: int = 3,
                          "reachable": reach, "wage_needed": result, "raise_pct": pct}, columns=cols)
 
 
-def seeker_wage_targets(matcher, seeker_ids: Iterable[str], threshold: float = DEFAULT_THRESHOLD,
+def seeker_wage_targets(matcher, seeker_ids: Iterable[str], threshold: float | None = None,
                         chunk: int = 500) -> pd.DataFrame:
     """The expected wage (yuan/month, bottom of range) at which each seeker would have a good match.
 
@@ -356,6 +358,7 @@ def seeker_wage_targets(matcher, seeker_ids: Iterable[str], threshold: float = D
     ``settings.minimum_wage``). Every open post is considered.
     """
     F = matcher.features_
+    threshold = good_cut(matcher, threshold)
     st = matcher.settings
     spos = _positions(seeker_ids, {s: i for i, s in enumerate(F.seeker_ids.tolist())}, "seeker")
     cols = ["seeker_id", "expected", "good_now", "expectation_needed", "cut_pct", "below_minimum_wage"]

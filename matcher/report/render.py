@@ -106,6 +106,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "retention": ("就业不稳定", "Unstable re-employment"),
     "good_dt": ("好的匹配", "Good match"),
     "good_dd": ("总分≥{threshold}（设置项可调）。", "Total score ≥ {threshold} (configurable)."),
+    "open_dt": ("在招岗位", "Open posts"),
+    "open_dd": (
+        "截止日期不早于参考日期{reference_date}、且扣除已记录录用（{hired}人）后仍有空缺的岗位；"
+        "与每晚批处理、单次匹配和网页概览采用同一规则。",
+        "Posts not expired at the reference date {reference_date} with openings left after the recorded hires "
+        "({hired}); the same rule as the nightly batch, single matches and the web overview."),
     "pool_dt": ("候选池", "Candidate pool"),
     "pool_dd": (
         "每名求职者的前{pool_k}个岗位与每个岗位的前{pool_k}名求职者（来源：{pool_source}，共{pool_pairs}对）。"
@@ -244,7 +250,7 @@ def render_html(report: dict[str, Any], lang: str = "both", max_rows: int = MAX_
                 n_weak=meta["n_weak"], minimum_wage=meta["minimum_wage"], market_ratio=opt["market_ratio"],
                 wage_target=opt["wage_target"], pool_k=meta["pool_k"], pool_pairs=f"{meta['pool_pairs']:,}",
                 pool_source={"batch": "nightly batch", "scored": "scored for this report"}[meta["pool_source"]],
-                max_rows=max_rows,
+                max_rows=max_rows, reference_date=meta["reference_date"], hired=meta.get("hired", 0),
                 pass_zh="；".join(f"{CAUSE_ZH[d].split('/')[0]} {v:.2f}" for d, v in pm.items()),
                 pass_en="; ".join(f"{d} {v:.2f}" for d, v in pm.items()))
     L = _Lang(lang, vals)
@@ -290,9 +296,13 @@ def render_html(report: dict[str, Any], lang: str = "both", max_rows: int = MAX_
             f"人数为样本计数，乘以{meta['training_scale']:.1f}可估计全市。",
             f"To bound run time, {meta['training_sampled']:,} of {meta['training_targets']:,} seekers were re-scored "
             f"(fixed-seed sample); counts are sample counts — multiply by {meta['training_scale']:.1f} for a city estimate.")
-    opts = pd.DataFrame({"option": list(opt.keys()) + ["weights", "reference_date", "timings (s)"],
+    mk = meta.get("market") or {}
+    mk_line = ", ".join([mk.get("source", "fitted")] + [f"{r} {i.get('file') or 'frame'}"
+                                                        + (f" sha256 {i['sha256'][:12]}" if i.get("sha256") else "")
+                                                        for r, i in (mk.get("inputs") or {}).items()])
+    opts = pd.DataFrame({"option": list(opt.keys()) + ["weights", "reference_date", "market", "timings (s)"],
                          "value": [str(v) for v in opt.values()] + [str(meta["weights"]), meta["reference_date"],
-                                                                    str(meta["timings"])]})
+                                                                    mk_line, str(meta["timings"])]})
     tables = {
         "supply_demand": _table(L, report["supply_demand"], ["group", "name", "seekers_wanting", "seekers_able",
                                                                "seekers_either", "posts", "openings", "posts_few_good",
@@ -355,7 +365,7 @@ def render_html(report: dict[str, Any], lang: str = "both", max_rows: int = MAX_
                       f"{subtitle_model[1]}")
     return tpl.render(lang=lang, t=L.t, alt=L.alt, title=L.alt("title"), subtitle=subtitle, toc=toc, kpis=kpis,
                       tables=tables, charts=_Charts(report.get("charts") or {}), training_note=training_note,
-                      method=["good", "pool", "pass", "cf"], extra_sections=extra_sections)
+                      method=["good", "open", "pool", "pass", "cf"], extra_sections=extra_sections)
 
 
 class _Charts(dict):

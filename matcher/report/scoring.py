@@ -43,11 +43,20 @@ class Scores:
 
 
 def open_vacancies(matcher) -> np.ndarray:
-    """Boolean mask of vacancies that can be ranked (not expired when ``exclude_expired``)."""
-    F = _features(matcher)
-    if matcher.settings.hard_constraints.exclude_expired:
-        return ~np.asarray(F.expired, dtype=bool)
-    return np.ones(F.n_vacancies, dtype=bool)
+    """Boolean mask of the open posts: the core's rule (:func:`matcher.core.matcher.open_posts`), as fitted.
+
+    Not expired at the reference date and with openings left after recorded
+    hires: the same mask as :attr:`matcher.market.Market.open_mask`, the
+    batch and the web overview.
+    """
+    _features(matcher)
+    return np.asarray(matcher.open_, dtype=bool)
+
+
+def openings_left(matcher) -> np.ndarray:
+    """Openings left on each post after recorded hires (0 on posts that are not open): the core's rule."""
+    _features(matcher)
+    return np.asarray(matcher.openings_left_, dtype=np.int64)
 
 
 def _features(matcher):
@@ -105,9 +114,13 @@ def grid_scores(matcher, seeker_pos: np.ndarray, vacancy_pos: np.ndarray, *, den
     starts = bounds[::PAIR_CHUNK_SEEKERS].tolist() + [n]
     for lo, hi in zip(starts[:-1], starts[1:]):
         sel = order[lo:hi]
-        ua, ra = np.unique(a[sel], return_inverse=True)
-        ub, rb = np.unique(b[sel], return_inverse=True)
-        gs = score_grid(F, st, Grid(ua, ub, ra.astype(np.int64), rb.astype(np.int64)))
+        if F is matcher.features_:
+            # the public route: the ranking score bit for bit, with the core's parts
+            gs = matcher.score_pairs(a[sel], b[sel])
+        else:   # changed wages: the same comparison on the counterfactual features
+            ua, ra = np.unique(a[sel], return_inverse=True)
+            ub, rb = np.unique(b[sel], return_inverse=True)
+            gs = score_grid(F, st, Grid(ua, ub, ra.astype(np.int64).ravel(), rb.astype(np.int64).ravel()))
         p = _pack(gs, st)
         out_score[sel] = p.score
         wsum[sel] = p.weight_sum
@@ -130,12 +143,20 @@ def _pack(gs, st) -> Scores:
                   weight_sum=wsum)
 
 
+def _share(sc: Scores, dim: str, weights: dict[str, float]) -> np.ndarray:
+    """Share of the weighted mean that dimension ``dim`` holds for each pair (0 without evidence)."""
+    w = float(weights.get(dim, 0.0))
+    den = sc.weight_sum
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(sc.evidence[dim] & (den > 0), w / np.where(den > 0, den, 1.0), 0.0)
+
+
 def score_if_met(sc: Scores, dim: str, weights: dict[str, float], can_have_evidence: np.ndarray | bool = True
                  ) -> np.ndarray:
     """The score each pair would have if dimension ``dim`` were fully met (component 1).
 
-    Where the dimension already has evidence, its component is raised to 1
-    inside the same weighted mean. Where it has none but
+    Where the dimension has evidence, the core's contribution of ``dim`` is
+    replaced by its full share of the weighted mean. Where it has none but
     ``can_have_evidence`` is True for the pair (e.g. a seeker with no listed
     skills facing a post that lists some, after a course), the dimension
     joins the mean with component 1. Otherwise the score is unchanged.
@@ -143,31 +164,27 @@ def score_if_met(sc: Scores, dim: str, weights: dict[str, float], can_have_evide
     w = float(weights.get(dim, 0.0))
     prio = sc.contributions.get(PRIORITY, 0.0)
     base = sc.score - prio
-    ev = sc.evidence[dim]
     den = sc.weight_sum
-    with np.errstate(invalid="ignore", divide="ignore"):
-        raised = np.where(den > 0, base + w * (1.0 - sc.components[dim]) / np.where(den > 0, den, 1.0), base)
-        joined = (base * den + w) / (den + w) if w > 0 else base
-    out = np.where(ev, raised, np.where(np.asarray(can_have_evidence, dtype=bool), joined, base))
+    raised = base - sc.contributions[dim] + _share(sc, dim, weights)
+    joined = (base * den + w) / (den + w) if w > 0 else base
+    out = np.where(sc.evidence[dim], raised,
+                   np.where(np.asarray(can_have_evidence, dtype=bool), joined, base))
     return out + prio
 
 
 def score_without(sc: Scores, dim: str, weights: dict[str, float]) -> np.ndarray:
     """The score each pair would have with dimension ``dim`` left out of the weighted mean.
 
-    That is the weighted mean of the other dimensions with evidence, plus the
-    priority boost; 0 (+ boost) when no other dimension has evidence.
+    The core's score less the contribution of ``dim``, renormalised over the
+    remaining share, plus the priority boost; 0 (+ boost) when no other
+    dimension has evidence.
     """
-    w = float(weights.get(dim, 0.0))
     prio = sc.contributions.get(PRIORITY, 0.0)
-    base = sc.score - prio
-    ev = sc.evidence[dim]
-    own_w = np.where(ev, w, 0.0)
-    rest_den = sc.weight_sum - own_w
-    rest = base * sc.weight_sum - own_w * sc.components[dim]
+    rest = sc.score - prio - sc.contributions[dim]
+    keep = 1.0 - _share(sc, dim, weights)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(rest_den > 1e-12, rest / np.where(rest_den > 1e-12, rest_den, 1.0), 0.0)
+        out = np.where(keep > 1e-9, rest / np.where(keep > 1e-9, keep, 1.0), 0.0)
     return out + prio
 
 
-__all__ = ["Scores", "grid_scores", "score_if_met", "score_without", "open_vacancies"]
+__all__ = ["Scores", "grid_scores", "score_if_met", "score_without", "open_vacancies", "openings_left"]

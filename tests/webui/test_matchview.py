@@ -46,7 +46,7 @@ def test_view_numbers_and_bar_geometry(app):
     assert [(lg[2], lg[3]) for lg in v["legend"]] == [("0.50", "90"), ("0.25", None), ("-0.01", "20")]
     assert v["matched"] == [("电焊", ""), ("气割", "切割")]
     assert v["missing"] == [("氩弧焊", "焊工"), ("<b>x</b>", "")]
-    assert v["wage"]["offered"] == "3,000–4,500" and v["wage"]["expected"] == "5,000–"
+    assert v["wage"]["offered"] == "3,000–4,500" and v["wage"]["expected"] == "5,000"
     assert v["wage"]["below"] is not None and v["wage"]["above"] is None
     assert yuan(None) == "" and yuan(math.nan) == "" and yuan(12345.6) == "12,346"
 

@@ -69,7 +69,7 @@ from __future__ import annotations
 import math
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np

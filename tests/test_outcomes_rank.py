@@ -191,6 +191,10 @@ def test_saved_market_carries_its_model_and_refuses_a_changed_one(world, tmp_pat
     assert _ids(a) == _ids(b) and [x.score for x in a] == [x.score for x in b]
     plain_back = load_market(world["plain"].save(tmp_path / "plain"))
     assert plain_back.outcome is None and type(plain_back.matcher) is Matcher
+    # `matcher match --market DIR --model M`: a model given at load time ranks the saved market
+    given = load_market(tmp_path / "plain", model=world["model_dir"])
+    assert isinstance(given.matcher, OutcomeMatcher) and given.settings.outcomes.model == str(world["model_dir"])
+    assert [x.score for x in given.matcher.for_seeker(sid, K)] == [x.score for x in a]
     p = folder / "outcome_model" / "model.json"
     p.write_text(p.read_text(encoding="utf-8").replace('"weight"', '"weight" ', 1) + " ", encoding="utf-8")
     with pytest.raises(StaleMarketError, match="outcome_model/model.json"):

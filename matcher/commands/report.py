@@ -73,18 +73,17 @@ def command(seekers: Path | None, vacancies: Path | None, settings: str | None, 
         + f"; {market.n_open:,} open posts, {market.openings_open:,} openings")
     lists = read_batch_lists(batch) if batch is not None else None
     t2 = time.perf_counter()
-    mk_meta = {"source": market.source,
-               "inputs": {r: {k: i.get(k) for k in ("file", "sha256")} for r, i in market.inputs.items()}}
     events = None
-    if outcomes is not None:     # the event log also feeds the section 'unstable re-employment / 就业不稳定'
-        res = market.loads.get("outcomes")
-        if res is None:
+    if outcomes is not None:   # the "unstable re-employment" section
+        if "outcomes" in market.loads:
+            events = market.loads["outcomes"].frame
+        else:
             from matcher.io.loader import load_outcomes
 
-            res = load_outcomes(outcomes, market.seekers["seeker_id"].astype(str),
-                                market.vacancies["vacancy_id"].astype(str))
-            say(res.summary_line())
-        events = res.frame
+            events = load_outcomes(outcomes, market.seekers["seeker_id"].astype(str),
+                                   market.vacancies["vacancy_id"].astype(str)).frame
+    mk_meta = {"source": market.source,
+               "inputs": {r: {k: i.get(k) for k in ("file", "sha256")} for r, i in market.inputs.items()}}
     rep = build_report(market.matcher, opts, lists, market_meta=mk_meta, outcomes=events)
     say(f"analysed in {time.perf_counter() - t2:.1f} s: {rep['meta']['timings']}")
     html = render_html(rep, lang)

@@ -33,16 +33,11 @@ def _model():
 
 @pytest.fixture
 def outcome_client(db_path, tmp_path):
-    from matcher.market import build_market
-
-    model = _model()
-
-    def factory(seekers, vacancies, settings, reference_date=None, hired=None):
-        # the web engine's one route, with an outcome model attached as `outcomes.model` would
-        return build_market(seekers, vacancies, settings=settings, reference_date=reference_date, hired=hired,
-                            model=model)
-
-    app = create_app(base_config(db_path, tmp_path, MatcherCache(factory)))
+    # the product path: settings name the model folder; the web's market comes from build_market
+    model_dir = tmp_path / "model"
+    _model().save(model_dir)
+    cache = MatcherCache(settings={"outcomes": {"model": str(model_dir)}}, background=False)
+    app = create_app(base_config(db_path, tmp_path, cache))
     client = app.test_client()
     assert login(client, "admin").status_code == 302
     yield client

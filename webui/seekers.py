@@ -197,9 +197,10 @@ def reveal(seeker_id: str):
 def training_for_page(db: Session, seeker_id: str) -> dict:
     """The training section's state: ``{"rows": list | None, "available": bool}``
     (rows None = not computed yet for this fit generation)."""
-    from .training import GOOD_SCORE, cached_suggestions
+    from .training import cached_suggestions, good_score
 
     fitted = get_fitted(db)
     if fitted is None:
-        return {"rows": None, "available": False, "good_score": GOOD_SCORE}
-    return {"rows": cached_suggestions(fitted.token, seeker_id), "available": True, "good_score": GOOD_SCORE}
+        return {"rows": None, "available": False, "good_score": None}
+    return {"rows": cached_suggestions(fitted.token, seeker_id), "available": True,
+            "good_score": good_score(fitted.matcher)}

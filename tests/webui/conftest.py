@@ -14,7 +14,6 @@ import datetime as dt
 import random
 import shutil
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
@@ -108,78 +107,22 @@ def write_market(folder: Path, n_seekers: int = 60, n_vacancies: int = 30, seed:
     return paths
 
 
-# --- a stand-in matcher, used only while matcher.core.Matcher is not available -------------
-
-class _FakeMatch:
-    def __init__(self, d: dict) -> None:
-        self._d = d
-
-    def to_dict(self) -> dict:
-        return dict(self._d)
-
-
-class FakeMatcher:
-    """Skill overlap + same district; same public surface as matcher.core.Matcher."""
-
-    def __init__(self, seekers, vacancies) -> None:
-        from matcher.errors import UnknownIdError
-
-        self._err = UnknownIdError
-        self.seekers_ = seekers.reset_index(drop=True)
-        self.vacancies_ = vacancies.reset_index(drop=True)
-
-    def _pair(self, s, v) -> dict:
-        req = set(v["required_skills"]) | set(v["preferred_skills"])
-        have = set(s["skills"])
-        skill = len(req & have) / len(req) if req else 0.0
-        place = 1.0 if s["district"] == v["district"] else 0.3
-        contributions = {"skills": 0.7 * skill, "place": 0.3 * place}
-        return {"seeker_id": s["seeker_id"], "vacancy_id": v["vacancy_id"], "rank": None,
-                "score": sum(contributions.values()), "contributions": contributions,
-                "components": {"skills": skill, "place": place},
-                "matched_skills": [{"required": k, "matched_by": k, "similarity": 1.0} for k in sorted(req & have)],
-                "missing_skills": [{"skill": k, "course": None} for k in sorted(req - have)],
-                "education": {}, "wage": {}, "distance": "same" if place == 1.0 else "city",
-                "flags": [], "priority_groups": list(s["priority_groups"]),
-                "reasons": {"fits": [], "gaps": [], "fixes": []}}
-
-    def _rank(self, pairs: list[dict], k: int) -> list[_FakeMatch]:
-        pairs.sort(key=lambda d: (-d["score"], d["vacancy_id"], d["seeker_id"]))
-        for i, d in enumerate(pairs[:k]):
-            d["rank"] = i + 1
-        return [_FakeMatch(d) for d in pairs[:k]]
-
-    def for_seeker(self, seeker_id, k, vacancy_mask=None):
-        hit = self.seekers_[self.seekers_["seeker_id"] == seeker_id]
-        if hit.empty:
-            raise self._err(f"Unknown seeker id {seeker_id!r}")
-        s = hit.iloc[0]
-        vac = self.vacancies_ if vacancy_mask is None else self.vacancies_[vacancy_mask]
-        return self._rank([self._pair(s, v) for _, v in vac.iterrows()], k)
-
-    def for_vacancy(self, vacancy_id, k, seeker_mask=None):
-        hit = self.vacancies_[self.vacancies_["vacancy_id"] == vacancy_id]
-        if hit.empty:
-            raise self._err(f"Unknown vacancy id {vacancy_id!r}")
-        v = hit.iloc[0]
-        see = self.seekers_ if seeker_mask is None else self.seekers_[seeker_mask]
-        return self._rank([self._pair(s, v) for _, s in see.iterrows()], k)
-
+# --- the real engine, fitted once per market --------------------------------------------------
 
 def matcher_factory():
-    """The real engine; the stand-in only while the engine cannot be imported yet."""
+    """The real engine (:func:`webui.engine.default_factory`), each distinct market fitted once.
+
+    The engine's fit has a fixed cost of seconds; the session-wide cache keeps the tests fast
+    without standing in for the engine: an import error is a test failure, not a fallback.
+    """
     from webui.engine import default_factory
 
-    fits: dict[str, object] = {}  # the engine's fit has a fixed cost of seconds: fit each market once
+    fits: dict[str, object] = {}
 
     def factory(seekers, vacancies, settings):
         key = hashlib.sha1((seekers.to_json() + vacancies.to_json() + repr(settings)).encode()).hexdigest()
         if key not in fits:
-            try:
-                fits[key] = default_factory(seekers, vacancies, settings)
-            except ImportError as exc:
-                warnings.warn(f"matcher.core is not importable ({exc}); using the stand-in matcher")
-                fits[key] = FakeMatcher(seekers, vacancies)
+            fits[key] = default_factory(seekers, vacancies, settings)
         return fits[key]
     return factory
 

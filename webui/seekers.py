@@ -25,7 +25,7 @@ from .engine import get_fitted
 from .models import Referral, Seeker, Vacancy
 from .nightly import current_run
 from .rankings import batch_candidates, batch_state, capacity_posts, list_mode, match_dict, with_rows
-from .views import DISTRICTS, PRIORITY_LABELS
+from .views import DISTRICTS, PRIORITY_LABELS, read_wage_filter
 
 bp = Blueprint("seekers", __name__, url_prefix="/seekers")
 
@@ -99,22 +99,15 @@ def get_seeker_or_404(db: Session, seeker_id: str) -> Seeker:
     return seeker
 
 
-def _float_arg(name: str) -> float | None:
-    text = request.args.get(name, "").strip()
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if value >= 0 else None
-
-
 def match_filters(seeker: Seeker) -> dict:
     """Filters from the query string; defaults come from the seeker's profile."""
     submitted = request.args.get("f") == "1"
     district = request.args.get("district", "").strip()
+    min_wage, unreadable = read_wage_filter(request.args.get("min_wage"))
     return {
         "district": district if district in DISTRICTS else "",
-        "min_wage": _float_arg("min_wage"),
+        "min_wage": min_wage,
+        "min_wage_unreadable": unreadable,
         "welfare": request.args.get("welfare") == "1",
         "shift": (request.args.get("shift") == "1") if submitted else seeker.accepts_shift_work is not False,
     }

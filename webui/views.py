@@ -18,6 +18,28 @@ from matcher import vocab
 
 from .masking import mask_id_number, mask_name, mask_phone
 
+
+def read_wage_filter(text: str | None) -> tuple[float | None, str | None]:
+    """A minimum-wage filter typed by staff, read with the engine's wage normaliser.
+
+    ``"5千"``, ``"5,000"``, ``"５０００"``, ``"4k"`` and ``"5000元"`` all give 5000
+    yuan/month (a range such as ``3000-5000`` gives its lower end; a daily
+    or hourly wage is converted as the loader converts it). Returns
+    ``(value, None)``, ``(None, None)`` for an empty box, or ``(None, raw
+    text)`` when the text cannot be read as a wage: the caller ignores the
+    filter and says so.
+    """
+    from matcher.normalise.wages import parse_wage
+
+    raw = (text or "").strip()[:32]
+    if not raw:
+        return None, None
+    p = parse_wage(raw)
+    value = p.min if p.min is not None else p.max
+    if value is None or "unparsed" in p.flags or "implausible" in p.flags or not (0 < value < 1e7):
+        return None, raw
+    return float(value), None
+
 class VocabLabel:
     """A label of the one vocabulary (:mod:`matcher.vocab`) in the page's language.
 

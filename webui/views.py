@@ -11,12 +11,23 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, g, redirect, render_template, request, session, url_for
+from flask_login import current_user
 from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 from matcher import vocab
 
-from .masking import mask_id_number, mask_name, mask_phone
+from .masking import display_name, mask_id_number, mask_name, mask_phone
+
+
+#: Why a user reveals a seeker's ID number and phone (codes: :data:`webui.masking.REVEAL_PURPOSES`).
+REVEAL_PURPOSE_LABELS = {
+    "contact_referral": _l("Call the seeker about a referral or interview"),
+    "followup_call": _l("Follow-up call after a hire"),
+    "verify_identity": _l("Check identity for a registration or a benefit"),
+    "seeker_request": _l("The seeker asked for their own record"),
+    "benefit_case": _l("Employment-support or subsidy case work"),
+}
 
 
 def read_wage_filter(text: str | None) -> tuple[float | None, str | None]:
@@ -168,6 +179,8 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters.update(
         mask_name=mask_name, mask_id=mask_id_number, mask_phone=mask_phone,
+        seeker_name=lambda seeker, revealed=False: display_name(current_user, seeker, revealed),
+        reveal_purpose=lambda code: str(REVEAL_PURPOSE_LABELS.get(code, code)),
         priority_label=lambda k: label(PRIORITY_LABELS, k),
         education_label=education_label,
         dimension_label=lambda k: label(DIMENSION_LABELS, k),

@@ -118,9 +118,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
 
-    from . import audit, auth, cityreport, imports, overview, referrals, seekers, training, vacancies, views
+    from . import (audit, auth, cityreport, followups, imports, overview, referrals, seekers, training, vacancies,
+                   views)
 
-    for module in (auth, seekers, vacancies, referrals, overview, audit, imports, training, cityreport):
+    for module in (auth, seekers, vacancies, referrals, followups, overview, audit, imports, training, cityreport):
         app.register_blueprint(module.bp)
     views.init_app(app)
     cityreport.init_app(app)

@@ -82,6 +82,8 @@ PRIORITY_LABELS = vocab_labels("group")
 EDUCATION_LABELS = tuple(vocab_labels("education").values())
 DIMENSION_LABELS = vocab_labels("dimension")
 OUTCOME_LABELS = vocab_labels("outcome")
+LEAVE_REASON_LABELS = vocab_labels("leave_reason")
+LIST_SHOWN_LABELS = vocab_labels("list_shown")
 DISTANCE_LABELS = vocab_labels("relation")
 
 STATUS_LABELS = {
@@ -185,6 +187,8 @@ def init_app(app: Flask) -> None:
         education_label=education_label,
         dimension_label=lambda k: label(DIMENSION_LABELS, k),
         outcome_label=lambda k: label(OUTCOME_LABELS, k),
+        leave_reason_label=lambda k: label(LEAVE_REASON_LABELS, k),
+        list_shown_label=lambda k: label(LIST_SHOWN_LABELS, k),
         distance_label=lambda k: label(DISTANCE_LABELS, k),
         status_label=lambda k: label(STATUS_LABELS, k),
         gender_label=lambda k: label(GENDER_LABELS, k),
@@ -211,6 +215,7 @@ def init_app(app: Flask) -> None:
         return {"LANGUAGES": LANGUAGES, "current_lang": str(get_locale() or "zh_CN"),
                 "DISTRICTS": DISTRICTS, "PRIORITY_LABELS": PRIORITY_LABELS,
                 "EDUCATION_LABELS": EDUCATION_LABELS, "OUTCOME_LABELS": OUTCOME_LABELS,
+                "LEAVE_REASONS": vocab.LEAVE_REASONS,
                 "CHART_COLOURS": CHART_COLOURS}
 
     for code in (400, 403, 404, 405, 413, 429):

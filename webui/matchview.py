@@ -57,6 +57,15 @@ def match_texts() -> dict[str, Any]:
     return texts
 
 
+def yuan_range(lo: object, hi: object) -> str:
+    """``4,000–6,000``; one number once (``4,000``, not ``4,000–4,000``); an open end as ``≥ 4,000`` /
+    ``≤ 6,000`` (no dangling dash)."""
+    a, b = yuan(lo), yuan(hi)
+    if a and b:
+        return a if a == b else f"{a}–{b}"
+    return f"≥ {a}" if a else f"≤ {b}" if b else ""
+
+
 def yuan(value: object) -> str:
     """Whole yuan with thousands separators; ``""`` for None or NaN (as the ``yuan`` filter)."""
     if value is None or value != value:
@@ -138,8 +147,8 @@ def match_view(match: dict) -> dict[str, Any]:
                 below = Markup(t["gap_below"]) % {"yuan": yuan(0 - gap)}
             else:
                 above = Markup(t["gap_above"]) % {"yuan": yuan(gap)}
-        view["wage"] = {"offered": f"{yuan(w.get('offered_min'))}–{yuan(w.get('offered_max'))}",
-                        "expected": f"{yuan(w.get('expected_min'))}–{yuan(w.get('expected_max'))}",
+        view["wage"] = {"offered": yuan_range(w.get("offered_min"), w.get("offered_max")),
+                        "expected": yuan_range(w.get("expected_min"), w.get("expected_max")),
                         "below": below, "above": above,
                         "status": label(STATUS_LABELS, w["status"]) if w.get("status") else "",
                         "below_minimum": bool(w.get("below_minimum"))}

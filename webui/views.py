@@ -30,6 +30,14 @@ REVEAL_PURPOSE_LABELS = {
 }
 
 
+def yuan_range(lo: float | None, hi: float | None) -> str:
+    """A wage range as staff read it (:func:`webui.matchview.yuan_range`): ``4,000–6,000``, ``4,000``
+    (not ``4,000–4,000``), ``≥ 4,000`` for an open top."""
+    from .matchview import yuan_range as fmt
+
+    return fmt(lo, hi)
+
+
 def read_wage_filter(text: str | None) -> tuple[float | None, str | None]:
     """A minimum-wage filter typed by staff, read with the engine's wage normaliser.
 
@@ -196,6 +204,7 @@ def init_app(app: Flask) -> None:
         batch_role=lambda k: label(BATCH_ROLE_LABELS, k),
         flag_message=flag_message,
         yuan=lambda v: "" if v is None or v != v else f"{float(v):,.0f}",
+        yuan_range=lambda lo, hi=None: yuan_range(lo, hi),
     )
 
     def list_url(mode: str) -> str:

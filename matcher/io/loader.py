@@ -526,7 +526,8 @@ def load_outcomes(path: str | Path, seeker_ids: Iterable[str] | None = None,
     frame, rejects, warns, mapping, enc, p, notes = _prepare(path, "outcomes")
     out = pd.DataFrame(index=frame.index)
     keep = pd.Series(True, index=frame.index)
-    for c, zh, known in (("seeker_id", "求职者编号", seeker_ids), ("vacancy_id", "岗位编号", vacancy_ids)):
+    for c, zh, known, table in (("seeker_id", "求职者编号", seeker_ids, "seekers"),
+                                ("vacancy_id", "岗位编号", vacancy_ids, "vacancies")):
         ids = _text(frame[c])
         out[c] = ids
         empty = ids == ""
@@ -536,7 +537,7 @@ def load_outcomes(path: str | Path, seeker_ids: Iterable[str] | None = None,
             known = set(known)
             unknown = ~ids.isin(known) & ~empty
             rejects.add(frame.loc[unknown, ROW], c, ids[unknown],
-                        f"编号不存在 {c} not found in the {c.split('_')[0]}s file; the outcome cannot be linked")
+                        f"编号不存在 {c} not found in the {table} file; the outcome cannot be linked")
             keep &= ~unknown
     values, status = dates.parse_dates(frame["date"])
     bad = status != "ok"

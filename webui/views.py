@@ -30,6 +30,14 @@ REVEAL_PURPOSE_LABELS = {
 }
 
 
+def text_px(text: object, size: int = 12) -> int:
+    """Rough width in pixels of ``text`` at ``size`` px (wide CJK characters a full em, others 0.6 em),
+    so that SVG chart labels get the room they need instead of being cut."""
+    import unicodedata
+
+    return int(sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.6 * size for ch in str(text)) + 0.5)
+
+
 def yuan_range(lo: float | None, hi: float | None) -> str:
     """A wage range as staff read it (:func:`webui.matchview.yuan_range`): ``4,000–6,000``, ``4,000``
     (not ``4,000–4,000``), ``≥ 4,000`` for an open top."""
@@ -205,6 +213,7 @@ def init_app(app: Flask) -> None:
         flag_message=flag_message,
         yuan=lambda v: "" if v is None or v != v else f"{float(v):,.0f}",
         yuan_range=lambda lo, hi=None: yuan_range(lo, hi),
+        text_px=text_px,
     )
 
     def list_url(mode: str) -> str:

@@ -205,3 +205,19 @@ def test_follow_up_flow(live_server, page, tmp_path):
     assert page.inner_text("#referral-status").strip() == "已离职"
     assert "路远" in page.inner_text("ol.events")
     shot(page, "09_followup_left")
+
+
+def test_english_header_fits_one_line_at_1280_and_chart_labels_are_whole(live_server, page):
+    sign_in(page, live_server)                    # the admin has the most links
+    page.goto(live_server + "/overview/")
+    page.click("button[name=lang][value=en]")
+    page.wait_for_load_state()
+    boxes = [page.locator(sel).bounding_box() for sel in ("header.top .brand", "header.top nav", "header.top .session")]
+    tops = {round(b["y"]) for b in boxes}
+    assert page.locator("header.top").bounding_box()["height"] < 60 and max(tops) - min(tops) < 12, boxes
+    for label in page.locator("figure.chart text.chart-label").all():   # no label runs into its bar
+        text_box = label.bounding_box()
+        bar = label.locator("xpath=following-sibling::*[1]").bounding_box()
+        assert text_box["x"] + text_box["width"] <= bar["x"] + 1, label.text_content()
+        assert "…" not in label.text_content()
+    shot(page, "10_header_en_1280")

@@ -114,6 +114,68 @@ def problem_message(exc: FileProblem, shown_name: str) -> str:
     return _("%(file)s could not be read.", file=shown_name)
 
 
+#: The loader writes each reason as "<Chinese label> <English detail>" (one text for the CLI's
+#: rejects.csv). The page shows one language: the English detail on an English page, and on a
+#: Chinese page the label with its Chinese explanation (numbers carried over where the detail has them).
+REASON_ZH: dict[str, str] = {
+    "缺少编号": "缺少编号：无法识别这一行",
+    "编号重复": "编号重复：与前面一行的编号相同，此行未使用",
+    "合计行": "合计行：导出表的合计/小计，不是求职者或岗位，未导入",
+    "列数不符": "列数不符：此行的列数多于表头，无法可靠读取",
+    "行无法解析": "行无法解析：此行的 CSV 格式有误",
+    "日期无法识别": "日期无法识别：应为“年-月-日”，如 2024-03-05",
+    "学历无法识别": "学历无法识别：按原文保留，视为未知",
+    "薪资无法识别": "薪资无法识别：按原文保留，视为未知（可写 3000-5000、3千-5千、150元/天、面议）",
+    "是/否无法识别": "是/否无法识别：应为 是/否、有/无 或 1/0，视为未知",
+    "区县无法识别": "区县无法识别：按原文保留，距离视为未知",
+    "性别无法识别": "性别无法识别：应为 男/女，视为未知",
+    "年龄无法识别": "年龄无法识别：应为 14–100 的整周岁，已忽略",
+    "户籍无法识别": "户籍无法识别：应为 城镇/农村，视为未知",
+    "工作年限无法识别": "工作年限无法识别：保留职务名称，年限视为未知",
+    "意向区县无法识别": "意向区县无法识别：计算距离时忽略",
+    "重点群体无法识别": "重点群体无法识别：已忽略",
+    "缺少岗位名称": "缺少岗位名称：没有名称的岗位无法匹配",
+    "职业代码格式不对": "职业代码格式不对：应形如 6-18-02-04，将按岗位名称编码",
+    "招聘人数无法识别": "招聘人数无法识别：应为不小于 1 的整数，按 1 计",
+    "结果无法识别": "结果无法识别：不是已知的推荐结果",
+    "编号不存在": "编号不存在：在求职者或岗位文件中找不到，无法关联",
+    "推荐位次无法识别": "推荐位次无法识别：应为不小于 1 的整数，已忽略",
+    "推荐列表无法识别": "推荐列表无法识别：已忽略",
+    "事件早于推荐": "事件早于推荐：日期在这一对的推荐之前",
+    "重复录用": "重复录用：上一份工作尚未离职",
+    "离职后回访": "离职后回访：此人已离职",
+    "无录用回访": "无录用回访：这一对没有录用记录",
+    "重复离职": "重复离职：此人已离职",
+    "无录用离职": "无录用离职：这一对没有录用记录",
+    "录用后拒绝": "录用后拒绝：此人已在岗",
+}
+_REASON = re.compile(r"^([\u3400-\u9fff/、]+)\s+(.+)$", re.S)
+_ROW_REF = re.compile(r"first seen in row (\d+)")
+_FIELDS = re.compile(r"row has (\d+) fields but the header has (\d+)")
+
+
+def issue_reason(reason: object, english: bool) -> str:
+    """A loader reason in the page's language (see :data:`REASON_ZH`)."""
+    text = "" if reason is None else str(reason)
+    m = _REASON.match(text)
+    if not m:
+        return text
+    label, detail = m.groups()
+    if english:
+        return detail[:1].upper() + detail[1:]
+    out = REASON_ZH.get(label, label)
+    if (r := _ROW_REF.search(detail)):
+        out += f"（首次出现在第 {r.group(1)} 行）"
+    if (r := _FIELDS.search(detail)):
+        out += f"（此行 {r.group(1)} 列，表头 {r.group(2)} 列）"
+    return out
+
+
+@bp.app_template_filter("issue_reason")
+def _issue_reason_filter(reason: object) -> str:
+    return issue_reason(reason, str(get_locale()).startswith("en"))
+
+
 @bp.route("/", methods=("GET", "POST"))
 @admin_required
 def index():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -137,3 +138,25 @@ def test_format_page_lists_every_column_in_the_page_language(client):
     client.post("/lang", data={"lang": "en", "next": "/"})
     en = client.get("/imports/format").data.decode()
     assert "Input format" in en and "whole number" in en
+
+
+def test_reasons_show_in_one_language(admin_client, market_files):
+    text = _station_export(market_files)
+    html = _post(admin_client, seekers=("station.csv", text)).data.decode()
+    table = html[html.index('id="import-rejects"'):].split("</table>")[0]
+    assert "合计行：" in table and "total row" not in table
+    admin_client.post("/lang", data={"lang": "en", "next": "/"})
+    import_id = re.search(r"/imports/(\d+)/rejects.csv", html).group(1)
+    en = admin_client.get(f"/imports/{import_id}").data.decode()
+    table = en[en.index('id="import-rejects"'):].split("</table>")[0]
+    reason = re.findall(r"<td>([^<]*)</td></tr>", table)[0]
+    assert reason.startswith("Total row") and "合计行" not in reason
+
+
+def test_reason_rendering_keeps_the_numbers():
+    from webui.imports import issue_reason
+
+    why = "编号重复 duplicate seeker_id 'S1': first seen in row 2; this copy is not used"
+    assert issue_reason(why, english=False) == "编号重复：与前面一行的编号相同，此行未使用（首次出现在第 2 行）"
+    assert issue_reason(why, english=True).startswith("Duplicate seeker_id 'S1': first seen in row 2")
+    assert issue_reason("plain text", english=False) == "plain text"

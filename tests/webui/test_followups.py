@@ -225,3 +225,9 @@ def test_english_followups_page(admin_client, app):
     admin_client.post("/lang", data={"lang": "en", "next": "/"})
     html = admin_client.get("/followups/").data.decode()
     assert "Follow-up calls" in html and "30-day call" in html and "Still in the job" in html
+
+
+def test_export_is_admin_only(app):
+    client = app.test_client()
+    login(client, "city")
+    assert client.get("/followups/export.csv").status_code == 403

@@ -42,6 +42,7 @@ def _seeker_in(app, district: str, four045: bool | None = None) -> Seeker:
 # --- anonymous access ---------------------------------------------------------------------
 
 PAGES = ["/", "/seekers/", "/seekers/S0000", "/vacancies/", "/vacancies/V0000", "/referrals/1", "/imports/",
+         "/imports/format", "/imports/1/rejects.csv", "/followups/", "/followups/export.csv",
          "/overview/", "/audit/", "/auth/users"]
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from matcher.errors import InputFileError
 from matcher.io.loader import load_market, load_outcomes, load_seekers, load_vacancies
+from matcher.io.readers import FileProblem
 
 SEEKERS_ZH = """求职者编号,姓名,性别,年龄,所在区县,户籍,学历,技能,工作经历,期望薪资,接受倒班,重点群体,登记日期
 S1,张三,男,52,东区,城镇,初中,电焊；气割,炼钢工:20;保安:2,3千-4千,是,,2024-03-01
@@ -114,9 +115,13 @@ def test_empty_file_and_missing_file(tmp_path):
         load_seekers(tmp_path / "nope.csv")
 
 
-def test_header_only_file_loads_zero_rows(tmp_path):
-    r = load_seekers(write(tmp_path, "h.csv", "seeker_id,skills\n"))
-    assert r.counts == {"read": 0, "accepted": 0, "warned": 0, "rejected": 0}
+def test_header_only_file_is_an_error_like_an_empty_file(tmp_path):
+    with pytest.raises(FileProblem, match="header row .*seeker_id, skills.* but no data rows") as exc:
+        load_seekers(write(tmp_path, "h.csv", "seeker_id,skills\n,\n"))
+    assert exc.value.kind == "header_only" and exc.value.params["header"] == ["seeker_id", "skills"]
+    with pytest.raises(FileProblem, match="is empty") as exc:
+        load_seekers(write(tmp_path, "e.csv", "\n\n"))
+    assert exc.value.kind == "empty"
 
 
 def test_xlsx_and_parquet(tmp_path):
@@ -184,10 +189,16 @@ def test_random_cells_never_crash_and_counts_reconcile(tmp_path, rows):
     w.writerows(rows)
     p = tmp_path / "rand.csv"
     p.write_text(buf.getvalue(), encoding="utf-8")
+    filled = [r for r in rows if any(c.strip() for c in r)]   # rows of empty cells are skipped
+    if not filled:
+        with pytest.raises(FileProblem) as exc:
+            load_seekers(p)
+        assert exc.value.kind == "header_only"
+        return
     r = load_seekers(p)
     reconcile(r)
-    # every record written is either accepted or rejected: none vanishes
-    assert r.counts["read"] == len(rows)
+    # every record written with a value in it is either accepted or rejected: none vanishes
+    assert r.counts["read"] == len(filled)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -200,3 +211,67 @@ def test_random_bytes_never_crash(tmp_path, data):
     except InputFileError:
         return
     reconcile(r)
+
+
+# --- exports as stations have them (issue 15 item 6) ---------------------------------------------
+
+def test_csv_title_rows_above_the_header_empty_rows_and_totals(tmp_path):
+    body = SEEKERS_ZH.replace("\nS2", "\n,,,,,,,,,,,,\nS2")
+    text = "攀枝花市东区就业服务站 求职登记表,,,\n导出日期：2026-11-30,,\n\n" + body + "合计,3人,,\n"
+    r = load_seekers(write(tmp_path, "station.csv", text))
+    reconcile(r)
+    assert r.frame["seeker_id"].tolist() == ["S1", "S2", "S3"]
+    # Excel rows: 3 title lines, header on line 4, S1 on 5, an empty row on 6, S2 on 7
+    assert r.frame["source_row"].tolist() == [5, 7, 8]
+    assert r.counts == {"read": 4, "accepted": 3, "warned": r.counts["warned"], "rejected": 1}
+    total = r.rejects.iloc[0]
+    assert total["row"] == 9 and "合计" in total["value"] and "total row" in total["reason"]
+
+
+def test_xlsx_title_rows_above_the_header(tmp_path):
+    df = pd.read_csv(io.StringIO(SEEKERS_ZH), dtype=str)
+    x = tmp_path / "station.xlsx"
+    with pd.ExcelWriter(x) as w:
+        pd.DataFrame([["东区就业服务站求职登记表"], ["2026年11月"]]).to_excel(w, header=False, index=False)
+        df.to_excel(w, index=False, startrow=3)   # header on Excel row 4
+    r = load_seekers(x)
+    reconcile(r)
+    assert r.frame["seeker_id"].tolist() == ["S1", "S2", "S3"]
+    assert r.frame["source_row"].tolist() == [5, 6, 7]
+
+
+@pytest.mark.parametrize("name,data,kind", [
+    ("list.txt", SEEKERS_ZH.encode(), "wrong_type"),
+    ("photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(64), "not_a_table"),
+    ("scan.xlsx", b"%PDF-1.4\n" + bytes(64), "not_a_table"),
+    ("empty.csv", b"", "empty"),
+    ("broken.xlsx", b"PK\x03\x04" + b"not really a zip" * 8, "corrupt_xlsx"),
+    ("text.xlsx", SEEKERS_ZH.encode(), "corrupt_xlsx"),
+    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), "old_xls"),
+])
+def test_each_unreadable_file_has_its_own_kind_and_message(tmp_path, name, data, kind):
+    p = tmp_path / name
+    p.write_bytes(data)
+    with pytest.raises(FileProblem) as exc:
+        load_seekers(p)
+    assert exc.value.kind == kind and exc.value.file == name and name in str(exc.value)
+
+
+def test_wrong_columns_says_what_was_found_and_which_file_it_looks_like(tmp_path):
+    vac = "岗位编号,岗位名称,薪资\nV1,叉车司机,4000\n"
+    with pytest.raises(FileProblem) as exc:
+        load_seekers(write(tmp_path, "v.csv", vac))
+    e = exc.value
+    assert e.kind == "wrong_columns" and e.params["missing"] == ["seeker_id"]
+    assert e.params["looks_like"] == "vacancies" and "岗位编号" in e.params["found"]
+    assert "'岗位编号'" in str(e) and "look like a vacancies file" in str(e)
+
+
+def test_cli_says_header_only_as_the_loader_does(tmp_path, capsys):
+    from matcher.cli import main
+
+    s = write(tmp_path, "h.csv", "求职者编号,技能\n")
+    v = write(tmp_path, "v.csv", "岗位编号,岗位名称\nV1,保洁员\n")
+    assert main(["validate", str(s), str(v), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "h.csv has a header row" in err and "no data rows" in err and "Traceback" not in err

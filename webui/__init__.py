@@ -159,9 +159,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.session_protection = None  # replaced by webui.auth.load_user's checks (works for every session)
     errors.init_app(app)
 
-    from . import auditpages, auth, cityreport, imports, overview, referrals, seekers, training, vacancies, views
+    from . import (auditpages, auth, cityreport, followups, imports, overview, referrals, seekers, training,
+                   vacancies, views)
 
-    for module in (auth, seekers, vacancies, referrals, overview, auditpages, imports, training, cityreport):
+    for module in (auth, seekers, vacancies, referrals, followups, overview, auditpages, imports, training,
+                   cityreport):
         app.register_blueprint(module.bp)
     views.init_app(app)
     from .matchview import match_view

@@ -74,3 +74,29 @@ def phone_tail(phone: str | None) -> str | None:
     """The last 4 digits of a phone number (the search key), or None."""
     digits = "".join(_DIGITS.findall(phone or ""))
     return digits[-4:] if len(digits) >= 4 else None
+
+
+# --------------------------------------------------------------------------- who sees what
+#: Purposes a reveal of a seeker's ID number and phone may be made for (codes stored in the
+#: audit log; labels in :data:`webui.views.REVEAL_PURPOSE_LABELS`). A fixed list, so the log
+#: never holds free text that could carry personal data.
+REVEAL_PURPOSES: tuple[str, ...] = ("contact_referral", "followup_call", "verify_identity",
+                                    "seeker_request", "benefit_case")
+
+
+def works_case(user: object, seeker: object) -> bool:
+    """True when ``user`` works ``seeker``'s case: a user of the seeker's own district.
+
+    They must call the person, so they see the name (ID number and phone stay
+    masked until a reveal with a stated purpose). Everyone else — city-wide
+    staff and admins alike — sees the masked name: a role grants no more
+    personal data than the work needs (PIPL art. 6, minimum necessary).
+    """
+    district = getattr(user, "district", None)
+    return bool(district) and district == getattr(seeker, "district", None)
+
+
+def display_name(user: object, seeker: object, revealed: bool = False) -> str:
+    """The seeker's name as ``user`` may see it: in full when they work the case or after a reveal."""
+    name = getattr(seeker, "name", None)
+    return (name or "") if revealed or works_case(user, seeker) else mask_name(name)

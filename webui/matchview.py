@@ -21,7 +21,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from matcher.render.reasons import parse_summary, render_reasons, render_summary, yuan_range
+from matcher.render.reasons import parse_summary, render_reasons, render_summary
 
 from .views import (CHART_COLOURS, DIMENSION_LABELS, DISTANCE_LABELS, STATUS_LABELS, education_label,
                     flag_message, label, request_translations)
@@ -55,6 +55,15 @@ def match_texts() -> dict[str, Any]:
         texts["gap_below"], texts["gap_above"] = str(_GAP_BELOW), str(_GAP_ABOVE)
         _TEXT_CACHE[key] = texts
     return texts
+
+
+def yuan_range(lo: object, hi: object) -> str:
+    """``4,000–6,000``; one number once (``4,000``, not ``4,000–4,000``); an open end as ``≥ 4,000`` /
+    ``≤ 6,000`` (no dangling dash)."""
+    a, b = yuan(lo), yuan(hi)
+    if a and b:
+        return a if a == b else f"{a}–{b}"
+    return f"≥ {a}" if a else f"≤ {b}" if b else ""
 
 
 def yuan(value: object) -> str:

@@ -192,11 +192,13 @@ class Referral(Base):
     vacancy_id: Mapped[str] = mapped_column(ForeignKey("vacancies.vacancy_id"), index=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    status: Mapped[str] = mapped_column(String(16), default="referred")
+    status: Mapped[str] = mapped_column(String(16), default="referred", index=True)
     status_date: Mapped[dt.date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(16), default="staff")
     score: Mapped[float | None] = mapped_column(Float)
     rank: Mapped[int | None] = mapped_column(Integer)
+    #: The list the referral was made from (``plain``/``capacity``/``search``; matcher.vocab.LISTS_SHOWN).
+    list_shown: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
 
     events: Mapped[list["OutcomeEvent"]] = relationship(
@@ -216,6 +218,8 @@ class OutcomeEvent(Base):
     referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
     outcome: Mapped[str] = mapped_column(String(16))
     date: Mapped[dt.date] = mapped_column(Date)
+    #: Why the person left (``left`` events): a matcher.vocab.LEAVE_REASONS code, or the text as imported.
+    reason: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -29,6 +29,7 @@ from flask import request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matcher.core import Match
 from matcher.errors import MatcherError
 
 from .engine import Fitted
@@ -39,17 +40,14 @@ _settings_equal: dict[tuple[str, str], bool] = {}
 _settings_lock = threading.Lock()
 
 
-def match_dict(match: Any) -> dict[str, Any]:
-    """A match record as a dict for the templates.
+def match_dict(match: Match) -> dict[str, Any]:
+    """A core :class:`~matcher.core.Match` as a dict for the templates.
 
-    For the core's :class:`~matcher.core.Match` dataclass this is a shallow
-    field copy: its values are already plain dicts and lists built for this
-    request, and ``to_dict()`` (``dataclasses.asdict``) deep-copies them,
-    which costs a noticeable share of a page. Other records use ``to_dict()``.
+    A shallow field copy: its values are already plain dicts and lists built
+    for this request, and ``to_dict()`` (``dataclasses.asdict``) deep-copies
+    them, which costs a noticeable share of a page.
     """
-    if dataclasses.is_dataclass(match) and not isinstance(match, type):
-        return {f.name: getattr(match, f.name) for f in dataclasses.fields(match)}
-    return match.to_dict()
+    return {f.name: getattr(match, f.name) for f in dataclasses.fields(match)}
 
 
 def list_mode() -> str:
@@ -75,11 +73,11 @@ def _same_settings(run: BatchRun, fitted: Fitted) -> bool:
         if key not in _settings_equal:
             import matcher
 
-            mine = getattr(getattr(fitted.matcher, "settings", None), "to_dict", None)
+            mine = fitted.matcher.settings.to_dict()
             theirs = run.record.get("settings")
-            _settings_equal[key] = bool(mine and theirs is not None and
+            _settings_equal[key] = bool(theirs is not None and
                                         run.record.get("engine_version") == matcher.__version__ and
-                                        json.dumps(mine(), sort_keys=True, default=str)
+                                        json.dumps(mine, sort_keys=True, default=str)
                                         == json.dumps(theirs, sort_keys=True, default=str))
             if len(_settings_equal) > 64:
                 _settings_equal.pop(next(iter(_settings_equal)))

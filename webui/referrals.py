@@ -9,12 +9,15 @@ filled post leaves the rankings. Every action writes an audit row.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+
+from matcher import vocab
 
 from .audit import record
 from .db import get_session
@@ -33,13 +36,19 @@ MAX_NOTE = 2000
 
 def _float(text: str | None) -> float | None:
     try:
-        return float(text) if text else None
+        value = float(text) if text else None
     except ValueError:
         return None
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    return int(text) if text and text.isdigit() and len(text) < 7 else None
+
+
+def _list_shown(text: str | None) -> str | None:
+    """The list a referral was made from (:data:`matcher.vocab.LISTS_SHOWN`), None when not given."""
+    return text if text in vocab.LISTS_SHOWN else None
 
 
 @bp.post("/")
@@ -57,6 +66,7 @@ def create():
     ref = Referral(seeker_id=seeker.seeker_id, vacancy_id=vacancy.vacancy_id, created_by=current_user.id,
                    source="staff", status="referred", status_date=dt.date.today(),
                    score=_float(request.form.get("score")), rank=_int(request.form.get("rank")),
+                   list_shown=_list_shown(request.form.get("list")),
                    note=(request.form.get("note") or "").strip()[:MAX_NOTE] or None)
     db.add(ref)
     db.flush()
@@ -82,7 +92,13 @@ def detail(referral_id: int):
     ref = get_referral_or_404(referral_id)
     record("view_referral", [ref.seeker_id], vacancy_id=ref.vacancy_id, detail=f"referral {ref.id}")
     get_session().commit()
-    return render_template("referrals/detail.html", ref=ref, outcomes=RECORDABLE, today=dt.date.today())
+    from .followups import hire_date, next_call
+
+    today = dt.date.today()
+    hired_on = hire_date(ref)
+    left = hired_on is not None and any(e.outcome == "left" and e.date >= hired_on for e in ref.events)
+    return render_template("referrals/detail.html", ref=ref, outcomes=RECORDABLE, today=today,
+                           hired_on=hired_on, due=next_call(ref, today), can_follow_up=hired_on is not None and not left)
 
 
 @bp.post("/<int:referral_id>/outcome")
@@ -97,6 +113,11 @@ def outcome(referral_id: int):
         day = None
     if kind not in RECORDABLE or day is None or day > dt.date.today():
         flash(_("Choose an outcome and a valid date that is not in the future."), "error")
+        return redirect(url_for("referrals.detail", referral_id=ref.id))
+    made = ref.created_at.date() if ref.created_at else None
+    if made is not None and day < made:
+        flash(_("The date is before the referral (%(date)s): an outcome cannot come before it.",
+                date=made.isoformat()), "error")
         return redirect(url_for("referrals.detail", referral_id=ref.id))
     ref.events.append(OutcomeEvent(outcome=kind, date=day, recorded_by=current_user.id, source="staff",
                                    note=(request.form.get("note") or "").strip()[:MAX_NOTE] or None))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,14 +20,14 @@ from matcher.errors import MatcherError
 
 from .audit import commit_audit, record
 from .access import get_seeker_or_404
-from .auth import admin_required
 from .db import get_session
 from .engine import get_fitted
+from .masking import REVEAL_PURPOSES
 from .models import Referral, Seeker, Vacancy
 from .nightly import current_run
 from .rankings import batch_candidates, batch_state, capacity_posts, list_mode, match_dict, with_rows
-from .views import DISTRICTS, PRIORITY_LABELS
-from .params import parse_page, parse_wage
+from .params import parse_page
+from .views import DISTRICTS, PRIORITY_LABELS, read_wage_filter
 
 bp = Blueprint("seekers", __name__, url_prefix="/seekers")
 
@@ -92,22 +92,17 @@ def search():
                            more=more, groups=PRIORITY_LABELS)
 
 
-def _float_arg(name: str) -> float | None:
-    text = request.args.get(name, "").strip()
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if value >= 0 else None
 
 
 def match_filters(seeker: Seeker) -> dict:
     """Filters from the query string; defaults come from the seeker's profile."""
     submitted = request.args.get("f") == "1"
     district = request.args.get("district", "").strip()
+    min_wage, unreadable = read_wage_filter(request.args.get("min_wage"))
     return {
         "district": district if district in DISTRICTS else "",
-        "min_wage": parse_wage("min_wage", source=request.args),
+        "min_wage": min_wage,
+        "min_wage_unreadable": unreadable,
         "welfare": request.args.get("welfare") == "1",
         "shift": (request.args.get("shift") == "1") if submitted else seeker.accepts_shift_work is not False,
     }
@@ -151,8 +146,9 @@ def seeker_referrals(db: Session, seeker_id: str) -> list[Referral]:
                                                                         Referral.id.desc())).all()
 
 
-def render_seeker(seeker_id: str, reveal: bool = False):
-    """Render the seeker page; writes the audit row (``view_seeker``/``reveal_seeker``)."""
+def render_seeker(seeker_id: str, reveal: str | None = None):
+    """Render the seeker page; writes the audit row (``view_seeker``, or ``reveal_seeker`` with
+    the purpose code when ``reveal`` names one)."""
     db = get_session()
     seeker = get_seeker_or_404(db, seeker_id)
     filters = match_filters(seeker)
@@ -164,14 +160,15 @@ def render_seeker(seeker_id: str, reveal: bool = False):
         Vacancy.vacancy_id.in_({r.vacancy_id for r in history})))} if history else {}
     referred = {r.vacancy_id for r in history}
     record("reveal_seeker" if reveal else "view_seeker", [seeker.seeker_id],
-           detail=f"matches shown: {len(posts)} ({mode})")
+           detail=(f"purpose: {reveal}; " if reveal else "") + f"matches shown: {len(posts)} ({mode})")
     commit_audit()
     training = training_for_page(db, seeker.seeker_id)
     from .training import with_course_fixes
     posts = with_course_fixes(posts, training["rows"])
     return render_template("seekers/detail.html", seeker=seeker, posts=posts, problem=problem,
                            filters=filters, history=history, titles=titles, referred=referred,
-                           reveal=reveal, today=dt.date.today(), batch=batch, mode=mode, training=training)
+                           reveal=bool(reveal), purpose=reveal, purposes=REVEAL_PURPOSES,
+                           today=dt.date.today(), batch=batch, mode=mode, training=training)
 
 
 @bp.get("/<seeker_id>")
@@ -181,18 +178,29 @@ def detail(seeker_id: str):
 
 
 @bp.post("/<seeker_id>/reveal")
-@admin_required
 def reveal(seeker_id: str):
-    """Admin only: the same page with name, ID number and phone in full (audited)."""
-    return render_seeker(seeker_id, reveal=True)
+    """The same page with name, ID number and phone in full, for a stated purpose (audited).
+
+    Anyone who may open the seeker's page may reveal — admins by the same
+    rule as staff — but only by choosing one of
+    :data:`~webui.masking.REVEAL_PURPOSES`; without one nothing is shown and
+    the page says why. The purpose code is written to the audit log.
+    """
+    purpose = request.form.get("purpose", "")
+    if purpose not in REVEAL_PURPOSES:
+        get_seeker_or_404(get_session(), seeker_id)
+        flash(_("Choose why you need the ID number and phone; nothing was revealed."), "error")
+        return redirect(url_for("seekers.detail", seeker_id=seeker_id, _anchor="reveal-form"))
+    return render_seeker(seeker_id, reveal=purpose)
 
 
 def training_for_page(db: Session, seeker_id: str) -> dict:
     """The training section's state: ``{"rows": list | None, "available": bool}``
     (rows None = not computed yet for this fit generation)."""
-    from .training import GOOD_SCORE, cached_suggestions
+    from .training import cached_suggestions, good_score
 
     fitted = get_fitted(db)
     if fitted is None:
-        return {"rows": None, "available": False, "good_score": GOOD_SCORE}
-    return {"rows": cached_suggestions(fitted.token, seeker_id), "available": True, "good_score": GOOD_SCORE}
+        return {"rows": None, "available": False, "good_score": None}
+    return {"rows": cached_suggestions(fitted.token, seeker_id), "available": True,
+            "good_score": good_score(fitted.matcher)}

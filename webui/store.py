@@ -154,7 +154,10 @@ def upsert_vacancies(session: Session, frame: pd.DataFrame, import_id: int | Non
 
 def set_referral_status(referral: Referral) -> None:
     """Set ``status``/``status_date`` from the referral's latest event (by date, then id)."""
-    events = sorted(referral.events, key=lambda e: (e.date, e.id or 0))
+    from matcher.outcomes.events import STEP
+
+    # same-day events in the event log's order (referred → … → hired → employed → left), then by id
+    events = sorted(referral.events, key=lambda e: (e.date, STEP.get(e.outcome, 0), e.id or 0))
     if events:
         referral.status, referral.status_date = events[-1].outcome, events[-1].date
     else:
@@ -162,11 +165,15 @@ def set_referral_status(referral: Referral) -> None:
         referral.status_date = referral.created_at.date() if referral.created_at else None
 
 
+#: Referral statuses that hold one of the post's openings: hired, and still there at a follow-up call.
+IN_JOB = ("hired", "employed")
+
+
 def recount_hired(session: Session, vacancy_ids: Iterable[str]) -> None:
-    """Recompute ``hired_count`` (referrals whose status is ``hired``) for these vacancies."""
+    """Recompute ``hired_count`` (referrals whose status is :data:`IN_JOB`) for these vacancies."""
     for vid in set(vacancy_ids):
         n = session.scalar(select(func.count(Referral.id)).where(
-            Referral.vacancy_id == vid, Referral.status == "hired")) or 0
+            Referral.vacancy_id == vid, Referral.status.in_(IN_JOB))) or 0
         session.execute(update(Vacancy).where(Vacancy.vacancy_id == vid).values(hired_count=n))
 
 
@@ -187,8 +194,13 @@ def import_outcomes(session: Session, frame: pd.DataFrame, user_id: int | None =
     for ref in session.scalars(select(Referral).order_by(Referral.id)):
         by_pair.setdefault((ref.seeker_id, ref.vacancy_id), ref)
     touched: dict[int, Referral] = {}
-    for sid, vid, date, outcome in zip(frame["seeker_id"].astype(str), frame["vacancy_id"].astype(str),
-                                       frame["date"], frame["outcome"]):
+    n = len(frame)
+    reasons = frame["reason"].tolist() if "reason" in frame.columns else [""] * n
+    ranks = frame["rank_shown"].tolist() if "rank_shown" in frame.columns else [None] * n
+    lists = frame["list_shown"].tolist() if "list_shown" in frame.columns else [""] * n
+    for sid, vid, date, outcome, reason, rank, shown in zip(
+            frame["seeker_id"].astype(str), frame["vacancy_id"].astype(str), frame["date"], frame["outcome"],
+            reasons, ranks, lists):
         if sid not in seekers or vid not in vacancies:
             stats["unlinked"] += 1
             continue
@@ -200,8 +212,15 @@ def import_outcomes(session: Session, frame: pd.DataFrame, user_id: int | None =
             session.add(ref)
             by_pair[(sid, vid)] = ref
             stats["referrals_created"] += 1
+        rank, shown = _py(rank), (_py(shown) or None)
+        if rank is not None and ref.rank is None:
+            ref.rank = int(rank)
+        if shown and ref.list_shown is None:
+            ref.list_shown = str(shown)
+        why = (_py(reason) or None) if outcome == "left" else None
         if outcome != "referred" and not any(e.outcome == outcome and e.date == day for e in ref.events):
-            ref.events.append(OutcomeEvent(outcome=outcome, date=day, source="import", recorded_by=user_id))
+            ref.events.append(OutcomeEvent(outcome=outcome, date=day, source="import", recorded_by=user_id,
+                                           reason=why))
             stats["events_added"] += 1
         touched[id(ref)] = ref
     session.flush()

@@ -24,6 +24,7 @@ from collections import OrderedDict
 from flask import Blueprint, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 
+from matcher.core import Matcher
 from matcher.errors import MatcherError
 
 from .audit import record
@@ -33,14 +34,9 @@ from .access import get_seeker_or_404
 
 bp = Blueprint("training", __name__, url_prefix="/seekers")
 
-#: A post with a score at or above this counts as a good match (as on the overview page), unless the
-#: settings carry a ``good_score``.
-GOOD_SCORE = 0.7
-
-
-def good_score(matcher: object) -> float:
-    """The good-match cut: ``settings.good_score`` when the settings have it, else :data:`GOOD_SCORE`."""
-    return float(getattr(getattr(matcher, "settings", None), "good_score", GOOD_SCORE))
+def good_score(matcher: Matcher) -> float:
+    """The good-match cut of the fitted matcher's settings (``settings.good_score``, as on the overview)."""
+    return float(matcher.settings.good_score)
 #: Suggestions shown per seeker (every course that adds a good post, up to this many).
 TOP = 5
 CACHE_SIZE = 5000
@@ -78,7 +74,7 @@ def compute_suggestions(matcher: object, token: str, seeker_id: str) -> list[dic
     rows = [{"rank": int(r.rank), "skill": str(r.skill), "course": str(r.course),
              "good_before": int(r.good_before), "good_after": int(r.good_after), "gain": int(r.gain),
              "new_vacancy_ids": [str(v) for v in (r.new_vacancy_ids or [])],
-             "lifted": {str(k): float(v) for k, v in (getattr(r, "lifted", None) or {}).items()},
+             "lifted": {str(k): float(v) for k, v in (r.lifted or {}).items()},
              "good_score": cut}
             for r in frame.itertuples(index=False)]
     with _cache_lock:
@@ -93,7 +89,7 @@ def with_course_fixes(posts: list[dict], rows: list[dict] | None) -> list[dict]:
     if not rows:
         return posts
     from matcher.report.counterfactual import course_fixes
-    return course_fixes(posts, rows, threshold=float(rows[0].get("good_score", GOOD_SCORE)))
+    return course_fixes(posts, rows, threshold=float(rows[0]["good_score"]))
 
 
 @bp.post("/<seeker_id>/training")

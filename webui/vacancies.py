@@ -27,8 +27,8 @@ from .models import Referral, Seeker, Vacancy
 from .nightly import current_run
 from .rankings import batch_state, capacity_candidates, list_mode, match_dict, with_rows
 from .seekers import _like_escape
-from .views import DISTRICTS
 from .params import parse_page
+from .views import DISTRICTS, read_wage_filter
 
 bp = Blueprint("vacancies", __name__, url_prefix="/vacancies")
 
@@ -67,10 +67,7 @@ def search_query(args: dict[str, str], today: dt.date):
         q = q.where(Vacancy.csco_code.like(_like_escape(args["occupation"]) + "%", escape="\\"))
     if args.get("district"):
         q = q.where(Vacancy.district == args["district"])
-    try:
-        min_wage = float(args.get("min_wage") or "")
-    except ValueError:
-        min_wage = None
+    min_wage, _unreadable = read_wage_filter(args.get("min_wage"))
     if min_wage is not None:
         q = q.where(or_(Vacancy.wage_max >= min_wage, (Vacancy.wage_max.is_(None)) & (Vacancy.wage_min >= min_wage)))
     open_cond = (or_(Vacancy.expires_on.is_(None), Vacancy.expires_on >= today)
@@ -95,7 +92,9 @@ def search():
     page = parse_page(source=request.args)
     today = dt.date.today()
     rows = get_session().scalars(search_query(args, today).offset(page * limit).limit(limit + 1)).all()
+    wage_unreadable = read_wage_filter(args.get("min_wage"))[1]
     return render_template("vacancies/search.html", args=args, results=rows[:limit], page=page,
+                           wage_unreadable=wage_unreadable,
                            more=len(rows) > limit, today=today, districts=DISTRICTS)
 
 

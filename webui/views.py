@@ -11,13 +11,62 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, g, redirect, request, session, url_for
+from flask_login import current_user
 from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 from matcher import vocab
 
 from .extensions import LANGUAGES
-from .masking import mask_id_number, mask_name, mask_phone
+from .masking import display_name, mask_id_number, mask_name, mask_phone
+
+
+#: Why a user reveals a seeker's ID number and phone (codes: :data:`webui.masking.REVEAL_PURPOSES`).
+REVEAL_PURPOSE_LABELS = {
+    "contact_referral": _l("Call the seeker about a referral or interview"),
+    "followup_call": _l("Follow-up call after a hire"),
+    "verify_identity": _l("Check identity for a registration or a benefit"),
+    "seeker_request": _l("The seeker asked for their own record"),
+    "benefit_case": _l("Employment-support or subsidy case work"),
+}
+
+
+def text_px(text: object, size: int = 12) -> int:
+    """Rough width in pixels of ``text`` at ``size`` px (wide CJK characters a full em, others 0.6 em),
+    so that SVG chart labels get the room they need instead of being cut."""
+    import unicodedata
+
+    return int(sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.6 * size for ch in str(text)) + 0.5)
+
+
+def yuan_range(lo: float | None, hi: float | None) -> str:
+    """A wage range as staff read it (:func:`webui.matchview.yuan_range`): ``4,000–6,000``, ``4,000``
+    (not ``4,000–4,000``), ``≥ 4,000`` for an open top."""
+    from .matchview import yuan_range as fmt
+
+    return fmt(lo, hi)
+
+
+def read_wage_filter(text: str | None) -> tuple[float | None, str | None]:
+    """A minimum-wage filter typed by staff, read with the engine's wage normaliser.
+
+    ``"5千"``, ``"5,000"``, ``"５０００"``, ``"4k"`` and ``"5000元"`` all give 5000
+    yuan/month (a range such as ``3000-5000`` gives its lower end; a daily
+    or hourly wage is converted as the loader converts it). Returns
+    ``(value, None)``, ``(None, None)`` for an empty box, or ``(None, raw
+    text)`` when the text cannot be read as a wage: the caller ignores the
+    filter and says so.
+    """
+    from matcher.normalise.wages import parse_wage
+
+    raw = (text or "").strip()[:32]
+    if not raw:
+        return None, None
+    p = parse_wage(raw)
+    value = p.min if p.min is not None else p.max
+    if value is None or "unparsed" in p.flags or "implausible" in p.flags or not (0 < value < 1e7):
+        return None, raw
+    return float(value), None
 
 class VocabLabel:
     """A label of the one vocabulary (:mod:`matcher.vocab`) in the page's language.
@@ -50,6 +99,8 @@ PRIORITY_LABELS = vocab_labels("group")
 EDUCATION_LABELS = tuple(vocab_labels("education").values())
 DIMENSION_LABELS = vocab_labels("dimension")
 OUTCOME_LABELS = vocab_labels("outcome")
+LEAVE_REASON_LABELS = vocab_labels("leave_reason")
+LIST_SHOWN_LABELS = vocab_labels("list_shown")
 DISTANCE_LABELS = vocab_labels("relation")
 
 STATUS_LABELS = {
@@ -145,10 +196,14 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters.update(
         mask_name=mask_name, mask_id=mask_id_number, mask_phone=mask_phone,
+        seeker_name=lambda seeker, revealed=False: display_name(current_user, seeker, revealed),
+        reveal_purpose=lambda code: str(REVEAL_PURPOSE_LABELS.get(code, code)),
         priority_label=lambda k: label(PRIORITY_LABELS, k),
         education_label=education_label,
         dimension_label=lambda k: label(DIMENSION_LABELS, k),
         outcome_label=lambda k: label(OUTCOME_LABELS, k),
+        leave_reason_label=lambda k: label(LEAVE_REASON_LABELS, k),
+        list_shown_label=lambda k: label(LIST_SHOWN_LABELS, k),
         distance_label=lambda k: label(DISTANCE_LABELS, k),
         status_label=lambda k: label(STATUS_LABELS, k),
         gender_label=lambda k: label(GENDER_LABELS, k),
@@ -156,6 +211,8 @@ def init_app(app: Flask) -> None:
         batch_role=lambda k: label(BATCH_ROLE_LABELS, k),
         flag_message=flag_message,
         yuan=lambda v: "" if v is None or v != v else f"{float(v):,.0f}",
+        yuan_range=lambda lo, hi=None: yuan_range(lo, hi),
+        text_px=text_px,
     )
 
     def list_url(mode: str) -> str:
@@ -171,5 +228,6 @@ def init_app(app: Flask) -> None:
         return {"LANGUAGES": LANGUAGES, "current_lang": str(get_locale() or "zh_CN"),
                 "DISTRICTS": DISTRICTS, "PRIORITY_LABELS": PRIORITY_LABELS,
                 "EDUCATION_LABELS": EDUCATION_LABELS, "OUTCOME_LABELS": OUTCOME_LABELS,
+                "LEAVE_REASONS": vocab.LEAVE_REASONS,
                 "CHART_COLOURS": CHART_COLOURS}
     # error pages: webui.errors

@@ -26,7 +26,7 @@ import pandas as pd
 
 from matcher import vocab
 from matcher.errors import InputFileError
-from matcher.io.readers import ROW, read_table
+from matcher.io.readers import ROW, FileProblem, read_table
 from matcher.normalise import dates, districts, education, lists, people, wages, yesno
 from matcher.occupations.taxonomy import is_code
 from matcher.schema import (
@@ -122,18 +122,36 @@ def map_columns(columns: Iterable[str], spec: tuple[Column, ...]) -> tuple[dict[
     return mapping, dupes
 
 
-def _missing_required_error(path: Path, table: str, spec: tuple[Column, ...], found: list[str]) -> InputFileError:
-    missing = [c for c in spec if c.required]
+def _missing_required_error(path: Path, table: str, spec: tuple[Column, ...], found: list[str]) -> FileProblem:
+    have = set(map_columns(found, spec)[0].values())
+    missing = [c for c in spec if c.required and c.name not in have]
     names = ", ".join(f"'{c.name}' ({c.zh[0]})" for c in missing)
     shown = ", ".join(repr(f) for f in found[:15]) or "none"
     if len(found) > 15:
         shown += f", … ({len(found)} in all)"
-    return InputFileError(
+    looks = [t for t, other in TABLES.items() if t != table
+             and {c.name for c in other if c.required} <= set(map_columns(found, other)[0].values())]
+    hint = (f" These columns look like a {looks[0]} file: check that you chose the right file."
+            if looks else " Check that you chose the right file.")
+    return FileProblem(
         f"{path.name} cannot be loaded as a {table} file: it has no column for {names}. "
         f"Columns found: {shown}. Expected the English names or Chinese headers listed in "
-        f"docs/input-format.md or printed by `matcher schema` (for example {', '.join(c.name + '/' + c.zh[0] for c in spec[:4])}); "
-        "check that you chose the right file and that the header is on the first line."
-    )
+        f"docs/input-format.md or printed by `matcher schema` (for example "
+        f"{', '.join(c.name + '/' + c.zh[0] for c in spec[:4])}).{hint}",
+        "wrong_columns", path.name, table=table, missing=[c.name for c in missing],
+        missing_zh=[c.zh[0] for c in missing], found=list(found[:30]), looks_like=looks[0] if looks else None)
+
+
+#: Cells that mark a total row of a station's export (not a person or a post).
+TOTAL_MARKS = ("合计", "小计", "总计", "共计", "total", "subtotal")
+
+
+def _is_total(cells: Iterable[object]) -> bool:
+    for v in cells:
+        if isinstance(v, str) and v.strip():
+            t = unicodedata.normalize("NFKC", v).strip().lower().replace(" ", "").rstrip(":：")
+            return t in TOTAL_MARKS
+    return False
 
 
 def _map_unique(series: pd.Series, fn: Callable[[object], object]) -> pd.Series:
@@ -175,14 +193,23 @@ def _text(series: pd.Series) -> pd.Series:
 
 def _prepare(path: str | Path, table: str) -> tuple[pd.DataFrame, _Issues, _Issues, dict[str, str], str | None, Path, list[str]]:
     spec = TABLES[table]
-    raw = read_table(path)
+    required = [c.name for c in spec if c.required]
+
+    def is_header(cells: list[str]) -> bool:
+        return set(required) <= set(map_columns(cells, spec)[0].values())
+
+    raw = read_table(path, find_header=is_header)
     p = raw.path
     frame = raw.frame
     found = [c for c in frame.columns if c != ROW]
     mapping, dupes = map_columns(found, spec)
-    required = [c.name for c in spec if c.required]
     if not set(required) <= set(mapping.values()):
         raise _missing_required_error(p, table, spec, found)
+    cells = frame.drop(columns=[ROW]).iloc[:, :3]  # a total row says so in its first cells
+    total = pd.Series([_is_total(r) for r in cells.itertuples(index=False)], index=frame.index, dtype=bool) \
+        if len(frame) else pd.Series([], dtype=bool)
+    totals = frame.loc[total]
+    frame = frame.loc[~total].reset_index(drop=True)
     frame = frame.rename(columns=mapping)
     for c in frame.columns:
         if c != ROW and pd.api.types.infer_dtype(frame[c], skipna=False) == "string":
@@ -192,6 +219,10 @@ def _prepare(path: str | Path, table: str) -> tuple[pd.DataFrame, _Issues, _Issu
              "column and not used" for d in dupes]
     for b in raw.broken_rows:
         rejects.add([b["row"]], "", [b["value"]], b["reason"])
+    if len(totals):
+        rejects.add(totals[ROW], "", ["; ".join(str(v) for v in r if isinstance(v, str) and v.strip())[:200]
+                                      for r in totals.drop(columns=[ROW]).itertuples(index=False)],
+                    "合计行 total row (合计/小计) of the export, not a person or a post; not imported")
     return frame, rejects, warns, mapping, raw.encoding, p, notes
 
 
@@ -495,7 +526,8 @@ def load_outcomes(path: str | Path, seeker_ids: Iterable[str] | None = None,
     frame, rejects, warns, mapping, enc, p, notes = _prepare(path, "outcomes")
     out = pd.DataFrame(index=frame.index)
     keep = pd.Series(True, index=frame.index)
-    for c, zh, known in (("seeker_id", "求职者编号", seeker_ids), ("vacancy_id", "岗位编号", vacancy_ids)):
+    for c, zh, known, table in (("seeker_id", "求职者编号", seeker_ids, "seekers"),
+                                ("vacancy_id", "岗位编号", vacancy_ids, "vacancies")):
         ids = _text(frame[c])
         out[c] = ids
         empty = ids == ""
@@ -505,7 +537,7 @@ def load_outcomes(path: str | Path, seeker_ids: Iterable[str] | None = None,
             known = set(known)
             unknown = ~ids.isin(known) & ~empty
             rejects.add(frame.loc[unknown, ROW], c, ids[unknown],
-                        f"编号不存在 {c} not found in the {c.split('_')[0]}s file; the outcome cannot be linked")
+                        f"编号不存在 {c} not found in the {table} file; the outcome cannot be linked")
             keep &= ~unknown
     values, status = dates.parse_dates(frame["date"])
     bad = status != "ok"

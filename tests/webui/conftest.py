@@ -107,11 +107,17 @@ def write_market(folder: Path, n_seekers: int = 60, n_vacancies: int = 30, seed:
     return paths
 
 
+# --- the real engine, fitted once per market --------------------------------------------------
+
 def matcher_factory():
-    """The real engine (:func:`webui.engine.default_factory`, i.e. ``build_market``), each market fitted once."""
+    """The real engine (:func:`webui.engine.default_factory`), each distinct market fitted once.
+
+    The engine's fit has a fixed cost of seconds; the session-wide cache keeps the tests fast
+    without standing in for the engine: an import error is a test failure, not a fallback.
+    """
     from webui.engine import default_factory
 
-    fits: dict[str, object] = {}  # the engine's fit has a fixed cost of seconds: fit each market once
+    fits: dict[str, object] = {}
 
     def factory(seekers, vacancies, settings, reference_date=None, hired=None):
         key = hashlib.sha1((seekers.to_json() + vacancies.to_json() + repr(settings) + repr(reference_date)

@@ -151,3 +151,73 @@ def test_english_switch_and_sign_out(live_server, page):
     assert "/auth/login" in page.url
     page.goto(live_server + "/overview/")
     assert "/auth/login" in page.url
+
+
+def test_follow_up_flow(live_server, page, tmp_path):
+    """Sign in -> refer -> hired -> (40 days pass) -> the 30-day call is due -> record 回访 -> left with a reason."""
+    import datetime as dt
+
+    from sqlalchemy import create_engine, text
+
+    sign_in(page, live_server, "east")          # a counsellor of 东区 works the case: the name is shown
+    page.goto(live_server + "/seekers/S0005")
+    page.wait_for_selector("#matches")
+    assert "*" not in page.inner_text("#seeker-name")
+    top = page.locator("#matches li.match").first
+    top.locator(".refer-button").click()
+    page.wait_for_selector("#outcome-form")
+    referral_id = int(page.url.rstrip("/").split("/")[-1])
+    assert "推荐列表" in page.inner_text("#referral-rank")       # the rank and the list were recorded
+    page.select_option("#outcome", "hired")
+    page.click("#record-outcome")
+    page.wait_for_selector("#followup")
+    assert page.inner_text("#referral-status").strip() == "已录用"
+
+    # 40 days pass: move the referral and the hire back in time in the database
+    engine = create_engine(f"sqlite:///{tmp_path / 'matcher.db'}")
+    shift = dt.timedelta(days=40)
+    with engine.begin() as conn:
+        made = conn.execute(text("SELECT created_at FROM referrals WHERE id = :i"), {"i": referral_id}).scalar_one()
+        made = dt.datetime.fromisoformat(str(made))
+        conn.execute(text("UPDATE referrals SET created_at = :d WHERE id = :i"), {"d": made - shift, "i": referral_id})
+        conn.execute(text("UPDATE outcome_events SET date = :d WHERE referral_id = :i"),
+                     {"d": (dt.date.today() - shift).isoformat(), "i": referral_id})
+    engine.dispose()
+
+    page.click("#nav-followups")
+    page.wait_for_selector("#followups-due")
+    row = page.locator(f"tr.followup-row[data-referral='{referral_id}']")
+    assert row.count() == 1 and "30 天回访" in row.inner_text()
+    shot(page, "08_followups_due")
+    row.locator("select.followup-result").select_option("employed")
+    row.locator("button.record-followup").click()
+    page.wait_for_load_state()
+    assert "回访已登记" in page.inner_text("main")
+    assert page.locator(f"tr.followup-row[data-referral='{referral_id}']").count() == 0   # next call in 90 days
+
+    # the person leaves later: recorded on the referral page with the reason
+    page.goto(f"{live_server}/referrals/{referral_id}")
+    form = page.locator(f"#followup-form-{referral_id}")
+    form.locator("select.followup-result").select_option("left")
+    form.locator("select.followup-reason").select_option("commute")
+    form.locator("button.record-followup").click()
+    page.wait_for_selector("#referral-status")
+    assert page.inner_text("#referral-status").strip() == "已离职"
+    assert "路远" in page.inner_text("ol.events")
+    shot(page, "09_followup_left")
+
+
+def test_english_header_fits_one_line_at_1280_and_chart_labels_are_whole(live_server, page):
+    sign_in(page, live_server)                    # the admin has the most links
+    page.goto(live_server + "/overview/")
+    page.click("button[name=lang][value=en]")
+    page.wait_for_load_state()
+    boxes = [page.locator(sel).bounding_box() for sel in ("header.top .brand", "header.top nav", "header.top .session")]
+    tops = {round(b["y"]) for b in boxes}
+    assert page.locator("header.top").bounding_box()["height"] < 60 and max(tops) - min(tops) < 12, boxes
+    for label in page.locator("figure.chart text.chart-label").all():   # no label runs into its bar
+        text_box = label.bounding_box()
+        bar = label.locator("xpath=following-sibling::*[1]").bounding_box()
+        assert text_box["x"] + text_box["width"] <= bar["x"] + 1, label.text_content()
+        assert "…" not in label.text_content()
+    shot(page, "10_header_en_1280")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from flask import render_template_string
 
 from webui.matchview import match_view, yuan
@@ -46,7 +48,7 @@ def test_view_numbers_and_bar_geometry(app):
     assert [(lg[2], lg[3]) for lg in v["legend"]] == [("0.50", "90"), ("0.25", None), ("-0.01", "20")]
     assert v["matched"] == [("电焊", ""), ("气割", "切割")]
     assert v["missing"] == [("氩弧焊", "焊工"), ("<b>x</b>", "")]
-    assert v["wage"]["offered"] == "3,000–4,500" and v["wage"]["expected"] == "5,000"
+    assert v["wage"]["offered"] == "3,000–4,500" and v["wage"]["expected"] == "≥ 5,000"
     assert v["wage"]["below"] is not None and v["wage"]["above"] is None
     assert yuan(None) == "" and yuan(math.nan) == "" and yuan(12345.6) == "12,346"
 
@@ -119,3 +121,11 @@ def test_batch_reason_line_follows_the_language(app):
         session["lang"] = "en"
         html = render_template_string(BLOCK, match=_match(stale_pair=True, batch_reason="不足：地点"))
         assert "Gaps: location" in html and "不足" not in html
+
+
+@pytest.mark.parametrize("lo,hi,shown", [(4000, 4000, "4,000"), (4000, 6000, "4,000–6,000"), (4000, None, "≥ 4,000"),
+                                         (None, 6000, "≤ 6,000"), (None, None, ""), (float("nan"), 3000, "≤ 3,000")])
+def test_one_number_shows_once(lo, hi, shown):
+    from webui.matchview import yuan_range
+
+    assert yuan_range(lo, hi) == shown

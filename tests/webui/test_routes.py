@@ -42,6 +42,7 @@ def _seeker_in(app, district: str, four045: bool | None = None) -> Seeker:
 # --- anonymous access ---------------------------------------------------------------------
 
 PAGES = ["/", "/seekers/", "/seekers/S0000", "/vacancies/", "/vacancies/V0000", "/referrals/1", "/imports/",
+         "/imports/format", "/imports/1/rejects.csv", "/followups/", "/followups/export.csv",
          "/overview/", "/audit/", "/auth/users"]
 
 
@@ -237,19 +238,66 @@ def test_seeker_page_masks_personal_data_and_audits(admin_client, app):
     assert len(rows) == 1 and rows[0].username == "admin"
 
 
-def test_admin_reveal_shows_full_data_and_is_logged(admin_client, app):
+def test_admin_reveal_needs_a_purpose_and_is_logged_with_it(admin_client, app):
     s = _session(app)
     seeker = s.get(Seeker, "S0003")
     s.close()
-    html = admin_client.post("/seekers/S0003/reveal").data.decode()
+    r = admin_client.post("/seekers/S0003/reveal")              # no purpose: nothing shown
+    assert r.status_code == 302 and "reveal-form" in r.headers["Location"]
+    assert _audit(app, action="reveal_seeker") == []
+    html = admin_client.post("/seekers/S0003/reveal", data={"purpose": "made-up"}, follow_redirects=True).data.decode()
+    assert seeker.phone not in html and 'class="flash error"' in html
+    html = admin_client.post("/seekers/S0003/reveal", data={"purpose": "followup_call"}).data.decode()
     assert seeker.name in html and seeker.id_number in html and seeker.phone in html
+    assert 'id="reveal-note"' in html
+    rows = _audit(app, action="reveal_seeker", seeker_id="S0003")
+    assert len(rows) == 1 and rows[0].detail.startswith("purpose: followup_call")
+    assert seeker.name not in (rows[0].detail or "") and seeker.phone not in (rows[0].detail or "")
+
+
+def test_staff_reveal_by_the_same_rule(app, client):
+    s = _session(app)
+    seeker = s.get(Seeker, "S0003")
+    s.close()
+    login(client, "city")
+    assert seeker.phone not in client.post("/seekers/S0003/reveal").data.decode()
+    html = client.post("/seekers/S0003/reveal", data={"purpose": "contact_referral"}).data.decode()
+    assert seeker.phone in html and seeker.id_number in html
     assert len(_audit(app, action="reveal_seeker", seeker_id="S0003")) == 1
 
 
-def test_staff_cannot_reveal(app, client):
-    login(client, "city")
-    assert client.post("/seekers/S0003/reveal").status_code == 403
+def test_district_staff_cannot_reveal_outside_their_district(app, client):
+    login(client, "east")
+    assert client.post("/seekers/S0003/reveal", data={"purpose": "contact_referral"}).status_code == 404
     assert _audit(app, action="reveal_seeker") == []
+
+
+def test_staff_of_the_seekers_district_see_the_name_not_id_or_phone(app, client):
+    s = _session(app)
+    seeker = s.get(Seeker, "S0000")          # 东区
+    s.close()
+    login(client, "east")
+    html = client.get("/seekers/S0000").data.decode()
+    assert f'id="seeker-name">{seeker.name}<' in html
+    assert seeker.id_number not in html and seeker.phone not in html
+    found = client.post("/seekers/", data={"seeker_id": "S0000"}).data.decode()
+    assert f"<td>{seeker.name}</td>" in found and seeker.phone not in found
+
+
+def test_admins_and_city_staff_see_masked_names(app, admin_client):
+    s = _session(app)
+    seeker = s.get(Seeker, "S0000")
+    s.close()
+    html = admin_client.get("/seekers/S0000").data.decode()
+    assert seeker.name not in html and f'id="seeker-name">{seeker.name[0]}*' in html
+
+
+def test_search_results_can_be_told_apart(app, admin_client):
+    """Six seekers with the same surname do not show as six identical rows."""
+    html = admin_client.post("/seekers/", data={"name": "张"}).data.decode()
+    rows = re.findall(r"<tr>\s*<td><a href=\"/seekers/[^\"]+\">[^<]+</a></td>(.*?)</tr>", html, flags=re.S)
+    assert len(rows) >= 3
+    assert len(set(rows)) == len(rows)
 
 
 def test_seeker_page_ranks_posts_as_the_matcher_does(admin_client, app):

@@ -7,6 +7,7 @@ from conftest import login
 from sqlalchemy import select
 
 import matcher.report.counterfactual as cf
+from matcher.core import MatchSettings
 from webui import training
 from webui.db import new_session
 from webui.models import AuditEntry, Seeker
@@ -38,7 +39,7 @@ def test_page_offers_the_button_and_computes_on_post(admin_client, app):
     s = new_session(app)
     try:
         fitted = app.extensions["matcher_cache"].get(s)
-        direct = cf.training_suggestions(fitted.matcher, ["S0000"], threshold=training.GOOD_SCORE, top=training.TOP)
+        direct = cf.training_suggestions(fitted.matcher, ["S0000"], threshold=training.good_score(fitted.matcher), top=training.TOP)
         assert s.scalar(select(AuditEntry).where(AuditEntry.action == "training_suggestions",
                                                  AuditEntry.seeker_id == "S0000")) is not None
     finally:
@@ -57,7 +58,7 @@ def test_suggestions_render_as_a_sentence_and_are_cached(admin_client, monkeypat
         calls.append(list(seeker_ids))
         return pd.DataFrame([{"seeker_id": "S0000", "rank": 1, "skill_id": "forklift", "skill": "叉车",
                               "course": "叉车司机", "good_before": 2, "good_after": 7, "gain": 5,
-                              "new_vacancy_ids": ["V0002", "V0012"]}])
+                              "new_vacancy_ids": ["V0002", "V0012"], "lifted": {"V0002": 0.71, "V0012": 0.74}}])
 
     monkeypatch.setattr(cf, "training_suggestions", fake)
     admin_client.post("/seekers/S0000/training")
@@ -71,7 +72,7 @@ def test_suggestions_render_as_a_sentence_and_are_cached(admin_client, monkeypat
 def test_english_sentence(admin_client, monkeypatch):
     monkeypatch.setattr(cf, "training_suggestions", lambda *a, **k: pd.DataFrame([{
         "seeker_id": "S0000", "rank": 1, "skill_id": "w", "skill": "电焊", "course": "焊工", "good_before": 0,
-        "good_after": 3, "gain": 3, "new_vacancy_ids": []}]))
+        "good_after": 3, "gain": 3, "new_vacancy_ids": [], "lifted": {}}]))
     admin_client.post("/lang", data={"lang": "en", "next": "/"})
     admin_client.post("/seekers/S0000/training")
     html = admin_client.get("/seekers/S0000").data.decode()
@@ -94,11 +95,16 @@ def test_access_rules(client, app, csrf_app):
     assert c.post("/seekers/S0000/training").status_code == 400  # no CSRF token
 
 
-def test_cache_is_keyed_by_fit_generation(monkeypatch):
+def test_cache_is_keyed_by_fit_generation(app, monkeypatch):
     monkeypatch.setattr(cf, "training_suggestions", lambda *a, **k: pd.DataFrame(
         columns=["seeker_id", "rank", "skill_id", "skill", "course", "good_before", "good_after", "gain",
-                 "new_vacancy_ids"]))
-    assert training.compute_suggestions(object(), "gen-1", "S1") == []
+                 "new_vacancy_ids", "lifted"]))
+    s = new_session(app)
+    try:
+        fitted = app.extensions["matcher_cache"].get(s)
+    finally:
+        s.close()
+    assert training.compute_suggestions(fitted.matcher, "gen-1", "S1") == []
     assert training.cached_suggestions("gen-1", "S1") == []
     assert training.cached_suggestions("gen-2", "S1") is None
 
@@ -114,7 +120,7 @@ def _page_posts(html: str) -> list[tuple[str, float, str]]:
 def test_list_shows_exactly_the_box_courses_on_the_posts_they_lift(admin_client, monkeypatch):
     posts = _page_posts(admin_client.get("/seekers/S0000").data.decode())
     assert posts and not any("参加培训：" in b for _v, _s, b in posts)   # before the box: no course advice
-    low = [vid for vid, score, _b in posts if score < training.GOOD_SCORE]
+    low = [vid for vid, score, _b in posts if score < MatchSettings().good_score]
     assert low, "the test market needs a listed post below the good cut"
     target, other = low[0], [vid for vid, _s, _b in posts if vid != low[0]]
     monkeypatch.setattr(cf, "training_suggestions", lambda *a, **k: pd.DataFrame([{

@@ -58,6 +58,10 @@ ACTION_LABELS = {
     "training_suggestions": _l("Training suggestions computed"),
     "backup": _l("Database backup"),
     "audit_export": _l("Audit log exported"),
+    "import_issues": _l("Import rejects/warnings downloaded"),
+    "followups_due": _l("Viewed follow-up calls due"),
+    "followup": _l("Follow-up call recorded"),
+    "export_outcomes": _l("Outcome event log exported"),
 }
 #: Actions written to the log (codes).
 ACTIONS = tuple(ACTION_LABELS)

@@ -34,7 +34,7 @@ from .audit import record
 from .auth import admin_required
 from .db import get_session
 from .models import OutcomeEvent, Referral, Seeker, User
-from .referrals import MAX_NOTE, get_referral_or_404
+from .access import MAX_NOTE, get_referral_or_404
 from .store import recount_hired, set_referral_status
 
 bp = Blueprint("followups", __name__, url_prefix="/followups")

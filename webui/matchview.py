@@ -23,8 +23,8 @@ from markupsafe import Markup
 
 from matcher.render.reasons import parse_summary, render_reasons, render_summary
 
-from .views import (CHART_COLOURS, DIMENSION_LABELS, DISTANCE_LABELS, STATUS_LABELS, education_label,
-                    flag_message, label, request_translations)
+from .views import (CHART_COLOURS, DIMENSION_LABELS, DISTANCE_LABELS, STATUS_LABELS, education_label, flag_message,
+                    label, request_translations, yuan, yuan_range)
 
 #: Constant texts of the match block (msgids as the templates had them).
 TEXTS = {
@@ -55,22 +55,6 @@ def match_texts() -> dict[str, Any]:
         texts["gap_below"], texts["gap_above"] = str(_GAP_BELOW), str(_GAP_ABOVE)
         _TEXT_CACHE[key] = texts
     return texts
-
-
-def yuan_range(lo: object, hi: object) -> str:
-    """``4,000–6,000``; one number once (``4,000``, not ``4,000–4,000``); an open end as ``≥ 4,000`` /
-    ``≤ 6,000`` (no dangling dash)."""
-    a, b = yuan(lo), yuan(hi)
-    if a and b:
-        return a if a == b else f"{a}–{b}"
-    return f"≥ {a}" if a else f"≤ {b}" if b else ""
-
-
-def yuan(value: object) -> str:
-    """Whole yuan with thousands separators; ``""`` for None or NaN (as the ``yuan`` filter)."""
-    if value is None or value != value:
-        return ""
-    return f"{float(value):,.0f}"
 
 
 def reason_lang() -> str:

@@ -11,18 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from matcher import vocab
 
 from .audit import record
 from .db import get_session
 from .models import OUTCOMES, OutcomeEvent, Referral
-from .access import get_seeker_or_404
+from .access import MAX_NOTE, get_referral_or_404, get_seeker_or_404
 from .store import recount_hired, set_referral_status
 from .vacancies import get_vacancy_or_404
 from .views import _safe_next
@@ -31,7 +30,6 @@ bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 
 #: Outcomes staff can record after the referral itself.
 RECORDABLE = tuple(o for o in OUTCOMES if o != "referred")
-MAX_NOTE = 2000
 
 
 def _float(text: str | None) -> float | None:
@@ -74,16 +72,6 @@ def create():
     db.commit()
     flash(_("Referral recorded."), "info")
     return redirect(url_for("referrals.detail", referral_id=ref.id))
-
-
-def get_referral_or_404(referral_id: int) -> Referral:
-    """The referral if its seeker is visible to the current user; else 404."""
-    db = get_session()
-    ref = db.scalar(select(Referral).where(Referral.id == referral_id).options(selectinload(Referral.events)))
-    if ref is None:
-        abort(404, _("Referral %(id)s doesn't exist.", id=referral_id))
-    get_seeker_or_404(db, ref.seeker_id)
-    return ref
 
 
 @bp.get("/<int:referral_id>")

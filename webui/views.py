@@ -39,12 +39,20 @@ def text_px(text: object, size: int = 12) -> int:
     return int(sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.6 * size for ch in str(text)) + 0.5)
 
 
-def yuan_range(lo: float | None, hi: float | None) -> str:
-    """A wage range as staff read it (:func:`webui.matchview.yuan_range`): ``4,000–6,000``, ``4,000``
-    (not ``4,000–4,000``), ``≥ 4,000`` for an open top."""
-    from .matchview import yuan_range as fmt
+def yuan_range(lo: object, hi: object) -> str:
+    """``4,000–6,000``; one number once (``4,000``, not ``4,000–4,000``); an open end as ``≥ 4,000`` /
+    ``≤ 6,000`` (no dangling dash)."""
+    a, b = yuan(lo), yuan(hi)
+    if a and b:
+        return a if a == b else f"{a}–{b}"
+    return f"≥ {a}" if a else f"≤ {b}" if b else ""
 
-    return fmt(lo, hi)
+
+def yuan(value: object) -> str:
+    """Whole yuan with thousands separators; ``""`` for None or NaN (as the ``yuan`` filter)."""
+    if value is None or value != value:
+        return ""
+    return f"{float(value):,.0f}"
 
 
 def read_wage_filter(text: str | None) -> tuple[float | None, str | None]:

@@ -64,6 +64,7 @@ def _data_strings(app) -> list[str]:
     finally:
         s.close()
     out.add("很多")   # what the test typed into the minimum-wage box
+    out.add("NOPE")   # the seeker id the test asks for on the not-found page
     return sorted(out, key=len, reverse=True)
 
 

@@ -212,3 +212,15 @@ def test_one_number_shows_once():
     # an older record without the range still renders as before
     assert render_reason({"code": "wage_below", "dim": "wage", "gap_yuan": 520}, "en") == \
         "Pay 520 yuan/month below the expectation"
+
+
+def test_blockers_render_first_with_their_severity(permits):
+    from matcher.render.reasons import render_reason_items
+
+    m = permits.explain("S_LEVEL", "V_ELEC")
+    reasons = {**m.reasons, "gaps": [{"code": "no_insurance", "dim": "conditions"}] + m.reasons["gaps"]}
+    items = render_reason_items(reasons, "zh")["gaps"]
+    assert items[0]["severity"] == "blocker" and items[0]["code"] == "permit_missing"
+    assert items[0]["text"].startswith("缺少上岗证书：低压电工作业证")
+    assert [x["code"] for x in items[1:]][0] == "no_insurance" and items[1]["severity"] is None
+    assert render_reasons(reasons, "en")["gaps"][0].startswith("Required certificate missing")

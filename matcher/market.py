@@ -47,7 +47,7 @@ from matcher.io.settings import read_settings
 from matcher.errors import InputFileError, MatcherError
 
 #: Version of the saved-market layout; bumped when the files change meaning.
-FORMAT = 1
+FORMAT = 2   # 2: item similarities with the permit rule, offers at wage.basis
 #: Folder name of the saved market inside a batch output folder.
 MARKET_DIR = "market"
 #: Folder of the outcome model inside a saved market (absent when no model was in use).

@@ -74,6 +74,8 @@ def test_text_rules_tell_certificates_from_skills():
     assert names_certificate("低压电工作业证") and names_certificate("特种作业操作证(焊接与热切割)")
     assert names_certificate("焊工(四级)") and names_certificate("C1驾驶证") and names_certificate("中级会计职称")
     assert not names_certificate("低压电工作业") and not names_certificate("电工") and not names_certificate("保证质量")
+    assert names_certificate("forklift licence") and names_certificate("First Aid Certificate")
+    assert not names_certificate("apply for permits") and not names_certificate("manage licences")
     assert permit_category("特种设备作业人员证(叉车)") == permit_category("叉车证") == "forklift"
     assert permit_category("叉车操作") is None                       # a skill has no permit category
     assert permit_category("电工(四级)") is None                       # a level is not the special-operation permit
@@ -210,3 +212,15 @@ def test_one_number_shows_once():
     # an older record without the range still renders as before
     assert render_reason({"code": "wage_below", "dim": "wage", "gap_yuan": 520}, "en") == \
         "Pay 520 yuan/month below the expectation"
+
+
+def test_blockers_render_first_with_their_severity(permits):
+    from matcher.render.reasons import render_reason_items
+
+    m = permits.explain("S_LEVEL", "V_ELEC")
+    reasons = {**m.reasons, "gaps": [{"code": "no_insurance", "dim": "conditions"}] + m.reasons["gaps"]}
+    items = render_reason_items(reasons, "zh")["gaps"]
+    assert items[0]["severity"] == "blocker" and items[0]["code"] == "permit_missing"
+    assert items[0]["text"].startswith("缺少上岗证书：低压电工作业证")
+    assert [x["code"] for x in items[1:]][0] == "no_insurance" and items[1]["severity"] is None
+    assert render_reasons(reasons, "en")["gaps"][0].startswith("Required certificate missing")

@@ -21,7 +21,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from matcher.render.reasons import parse_summary, render_reasons, render_summary
+from matcher.render.reasons import parse_summary, render_reason_items, render_reasons, render_summary
 
 from .views import (CHART_COLOURS, DIMENSION_LABELS, DISTANCE_LABELS, STATUS_LABELS, education_label, flag_message,
                     label, request_translations, yuan, yuan_range)
@@ -105,9 +105,11 @@ def match_view(match: dict) -> dict[str, Any]:
         legend.append((colour, name, f"{value:.2f}", None if comp is None else f"{100 * comp:.0f}"))
     lang = reason_lang()
     reasons = render_reasons(match.get("reasons"), lang)
+    blockers = [x["text"] for x in render_reason_items(match.get("reasons"), lang)["gaps"]
+                if x["severity"] == "blocker"]       # a missing required permit: first and in red
     view: dict[str, Any] = {
         "t": t, "score": f"{match['score']:.2f}", "bars": bars, "legend": legend,
-        "fits": reasons["fits"], "gaps": reasons["gaps"], "fixes": reasons["fixes"],
+        "fits": reasons["fits"], "gaps": reasons["gaps"], "fixes": reasons["fixes"], "blockers": blockers,
         "matched": [(s["required"], s["matched_by"] if s.get("matched_by") and s["matched_by"] != s["required"] else "")
                     for s in match.get("matched_skills") or []],
         "missing": [(s["skill"], s.get("course") or "") for s in match.get("missing_skills") or []],

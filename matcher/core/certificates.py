@@ -33,8 +33,12 @@ def cert_level(text: str) -> int:
 #: A text names a certificate (not a skill) when it ends with one of these words (a bracketed note after it is
 #: allowed, e.g. 特种作业操作证(焊接与热切割)) or contains one of the certificate phrases.
 _CERT_END = re.compile(r"(证|证书|执照|驾照|许可证|合格证|资格|职称)\s*([（(][^（()）]*[)）])?\s*$")
-_CERT_WORDS = re.compile(r"作业证|操作证|上岗证|资格证|从业资格|执业证|特种作业|作业人员证|licen[cs]e|certificate|permit",
-                         re.IGNORECASE)
+_CERT_WORDS = re.compile(r"作业证|操作证|上岗证|资格证|从业资格|执业证|特种作业|作业人员证")
+#: English: a noun phrase ending in a credential ("forklift licence", "first aid certificate"), not a skill
+#: phrase about papers ("apply for permits", "issue licences", "check certificate")
+_CERT_EN = re.compile(r"^(?!(apply|obtain|issue|manage|check|process|handle|verify|grant|renew|hold|acquire|"
+                      r"inspect|prepare|review|approve|ensure|maintain)\b).*\b(licen[cs]e|certificate|permit)$",
+                      re.IGNORECASE)
 
 #: Special operations that need a permit by law (特种作业, 应急管理部令第30号 as amended; 特种设备作业人员, TSG Z6001;
 #: motor vehicles, 公安部令第162号): category -> words that name that permit. A post's certificate of one of
@@ -86,7 +90,8 @@ def names_certificate(text: str) -> bool:
     do; ``低压电工作业``, ``电工``, ``叉车操作`` do not.
     """
     t = unicodedata.normalize("NFKC", str(text)).strip()
-    return bool(t) and (bool(_CERT_END.search(t)) or bool(_CERT_WORDS.search(t)) or cert_level(t) > 0)
+    return bool(t) and (bool(_CERT_END.search(t)) or bool(_CERT_WORDS.search(t)) or bool(_CERT_EN.search(t))
+                        or cert_level(t) > 0)
 
 
 def permit_category(text: str) -> str | None:

@@ -301,9 +301,24 @@ def render_reason(rec: Mapping[str, Any] | str, lang: str = "zh") -> str:
 
 
 def render_reasons(reasons: Mapping[str, Any] | None, lang: str = "zh") -> dict[str, list[str]]:
-    """``{"fits": [str], "gaps": [str], "fixes": [str]}`` from a match's ``reasons`` records."""
+    """``{"fits": [str], "gaps": [str], "fixes": [str]}`` from a match's ``reasons`` records (blockers first)."""
+    return {key: [x["text"] for x in items] for key, items in render_reason_items(reasons, lang).items()}
+
+
+def render_reason_items(reasons: Mapping[str, Any] | None, lang: str = "zh") -> dict[str, list[dict[str, Any]]]:
+    """Like :func:`render_reasons`, each reason as ``{"text", "code", "severity"}`` so a face can style it:
+    ``severity`` is ``"blocker"`` for a record the seeker cannot take the post without (a missing required
+    permit; shown first and in red), else None. Blockers come first in their list; the order is otherwise kept."""
     reasons = reasons or {}
-    return {key: [render_reason(r, lang) for r in reasons.get(key) or []] for key in ("fits", "gaps", "fixes")}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for key in ("fits", "gaps", "fixes"):
+        items = []
+        for r in reasons.get(key) or []:
+            sev = r.get("severity") if isinstance(r, Mapping) else None
+            items.append({"text": render_reason(r, lang), "code": r.get("code") if isinstance(r, Mapping) else None,
+                          "severity": sev})
+        out[key] = sorted(items, key=lambda x: x["severity"] != "blocker")
+    return out
 
 
 def render_summary(verdicts: Mapping[str, Any] | None, lang: str = "zh") -> str:
@@ -364,5 +379,6 @@ def parse_summary(text: str, lang: str = "zh") -> dict[str, Any] | None:
     return out if render_summary(out, lang) == text else None
 
 
-__all__ = ["LANGS", "labels", "render_reason", "render_reasons", "render_summary", "parse_summary", "TEMPLATES",
+__all__ = ["LANGS", "labels", "render_reason", "render_reasons", "render_reason_items", "render_summary",
+           "parse_summary", "TEMPLATES",
            "yuan", "yuan_range", "wage_comparison"]

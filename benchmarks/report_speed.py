@@ -71,7 +71,7 @@ def run(n_seekers: int, n_vacancies: int, batch: Path | None = None, training_sa
             out["read_batch_seconds"] = round(time.perf_counter() - t, 2)
         else:
             t = time.perf_counter()
-            lists = _lists(m, pool_from_scoring(m, k=20))
+            lists = _lists(m, pool_from_scoring(m))    # the batch's list length: settings.top_k
             out["batch_equivalent_lists_seconds"] = round(time.perf_counter() - t, 2)
         t = time.perf_counter()
         rep = build_report(m, ReportOptions(training_sample=training_sample), lists)

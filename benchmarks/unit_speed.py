@@ -28,35 +28,44 @@ LIMITS = {"parse_dates_100k": 3.0, "derive_groups_100k": 2.0, "skill_normaliser_
           "occupation_proximity_fit": 10.0}
 
 
-def _dates() -> Callable[[], object]:
-    from matcher.normalise.dates import parse_dates
-
+def date_cells(n: int = 100_000) -> pd.Series:
+    """``n`` ISO date cells from 1960 on; every 20th written with ``/``, every 50th (from 7) empty (2%)."""
     rng = np.random.default_rng(0)
     base = pd.Timestamp("1960-01-01")
-    cells = (base + pd.to_timedelta(rng.integers(0, 20000, 100_000), unit="D")).strftime("%Y-%m-%d").tolist()
+    cells = (base + pd.to_timedelta(rng.integers(0, 20000, n), unit="D")).strftime("%Y-%m-%d").tolist()
     for i in range(0, len(cells), 20):
         cells[i] = cells[i].replace("-", "/")
     for i in range(7, len(cells), 50):
         cells[i] = None
-    series = pd.Series(cells, dtype=object)
-    return lambda: parse_dates(series)
+    return pd.Series(cells, dtype=object)
 
 
-def _groups() -> Callable[[], object]:
-    from matcher.normalise.people import derive_groups_frame
-
-    n = 100_000
+def seeker_people(n: int = 100_000) -> pd.DataFrame:
+    """``n`` seekers' gender, age (5% unknown), hukou, declared groups and registration, on a sparse index."""
     rng = np.random.default_rng(1)
     ages = pd.array(rng.integers(16, 70, n), dtype="Int64")
     ages[rng.random(n) < 0.05] = pd.NA
     decl_pool = [[], ["graduate"], ["4045"], ["rural_migrant", "disabled"]]
-    df = pd.DataFrame({
+    return pd.DataFrame({
         "gender": rng.choice(np.array(["F", "M", None], dtype=object), n),
         "age": ages,
         "hukou": rng.choice(np.array(["urban", "rural", None], dtype=object), n),
         "priority_groups": [list(decl_pool[i]) for i in rng.integers(0, 4, n)],
         "registered_unemployed": rng.random(n) < 0.5,
     }, index=np.arange(n) * 3)
+
+
+def _dates() -> Callable[[], object]:
+    from matcher.normalise.dates import parse_dates
+
+    series = date_cells()
+    return lambda: parse_dates(series)
+
+
+def _groups() -> Callable[[], object]:
+    from matcher.normalise.people import derive_groups_frame
+
+    df = seeker_people()
     return lambda: derive_groups_frame(df)
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -123,8 +122,8 @@ class _SeekerPage(HTMLParser):
             self._buf += data
 
 
-@pytest.fixture(scope="module")
-def web(world):
+def _web(world, name: str, batch_dir: str | None):
+    """A fresh web app over the imported files, its seeker pages (admin) and overview as HTML."""
     from webui import create_app
     from webui.auth import create_user
     from webui.db import new_session
@@ -132,8 +131,8 @@ def web(world):
 
     root, files = world["root"], world["files"]
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-                      "DATABASE_URL": f"sqlite:///{root / 'web.db'}", "INSTANCE_PATH": str(root / "instance"),
-                      "MATCH_SETTINGS": {"reference_date": REF}, "BATCH_DIR": None,
+                      "DATABASE_URL": f"sqlite:///{root / (name + '.db')}", "INSTANCE_PATH": str(root / name),
+                      "MATCH_SETTINGS": {"reference_date": REF}, "BATCH_DIR": batch_dir,
                       "REFIT_IN_BACKGROUND": False})
     session = new_session(app)
     try:
@@ -152,8 +151,16 @@ def web(world):
         p.feed(r.get_data(as_text=True))
         pages[sid] = p
     overview = client.get("/overview/").get_data(as_text=True)
-    yield {"app": app, "pages": pages, "overview": overview}
-    app.extensions["matcher_engine"].dispose()
+    return {"app": app, "pages": pages, "overview": overview}
+
+
+@pytest.fixture(scope="module")
+def web(world):
+    """No nightly batch configured: the web fits its own market from the database."""
+    w = _web(world, "web", None)
+    assert w["app"].extensions["matcher_cache"]._fitted.market.source == "fitted"
+    yield w
+    w["app"].extensions["matcher_engine"].dispose()
 
 
 def test_web_seeker_page_equals_match_json(world, web):
@@ -211,3 +218,18 @@ def test_report_scores_the_listed_pairs_as_the_lists_do(world):
     # the contributions add up to the score, as in the JSON
     total = sum(sc.contributions[d] for d in sc.contributions)
     np.testing.assert_allclose(total, sc.score, atol=1e-5)
+
+
+def test_web_reuses_the_batch_market_when_it_matches_the_import(world, web):
+    """With the batch folder configured, the web loads the batch's saved market (no refit) and says the same."""
+    w = _web(world, "web_batch", str(world["out"]))
+    try:
+        cache = w["app"].extensions["matcher_cache"]
+        assert cache._fitted.market.source == "loaded", cache.saved_market_note
+        for sid, page in w["pages"].items():
+            assert [(p["vacancy_id"], p["score"], p["reasons"]) for p in page.posts] == \
+                [(p["vacancy_id"], p["score"], p["reasons"]) for p in web["pages"][sid].posts], sid
+        assert re.search(r'<ul class="counts">(.*?)</ul>', w["overview"], re.S).group(1) == \
+            re.search(r'<ul class="counts">(.*?)</ul>', web["overview"], re.S).group(1)
+    finally:
+        w["app"].extensions["matcher_engine"].dispose()

@@ -100,15 +100,10 @@ def test_parse_dates_agrees_with_parse_date() -> None:
 
 
 def test_parse_dates_100k_rows() -> None:
-    # its speed is measured in benchmarks/unit_speed.py, not asserted here
-    rng = np.random.default_rng(0)
-    base = pd.Timestamp("1960-01-01")
-    cells = (base + pd.to_timedelta(rng.integers(0, 20000, 100_000), unit="D")).strftime("%Y-%m-%d").tolist()
-    for i in range(0, len(cells), 20):
-        cells[i] = cells[i].replace("-", "/")
-    for i in range(7, len(cells), 50):
-        cells[i] = None
-    series = pd.Series(cells, dtype=object)
+    # its speed is measured in benchmarks/unit_speed.py (same cells), not asserted here
+    from benchmarks.unit_speed import date_cells
+
+    series = date_cells(100_000)
     values, status = parse_dates(series)
     assert (status == "ok").sum() == 98_000
     assert (status == "missing").sum() == 2_000 and values.isna().sum() == 2_000

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -122,19 +121,10 @@ def test_thresholds() -> None:
 
 
 def test_derive_groups_frame_matches_scalar() -> None:
-    # its speed (100,000 rows) is measured in benchmarks/unit_speed.py, not asserted here
-    n = 100_000
-    rng = np.random.default_rng(1)
-    ages = pd.array(rng.integers(16, 70, n), dtype="Int64")
-    ages[rng.random(n) < 0.05] = pd.NA
-    decl_pool = [[], ["graduate"], ["4045"], ["rural_migrant", "disabled"]]
-    df = pd.DataFrame({
-        "gender": rng.choice(np.array(["F", "M", None], dtype=object), n),
-        "age": ages,
-        "hukou": rng.choice(np.array(["urban", "rural", None], dtype=object), n),
-        "priority_groups": [list(decl_pool[i]) for i in rng.integers(0, 4, n)],
-        "registered_unemployed": rng.random(n) < 0.5,
-    }, index=np.arange(n) * 3)
+    # its speed (100,000 rows) is measured in benchmarks/unit_speed.py (same rows), not asserted here
+    from benchmarks.unit_speed import seeker_people
+
+    df = seeker_people(100_000)
     out = derive_groups_frame(df)
     assert list(out.index) == list(df.index)
     sample = df.sample(2000, random_state=0)

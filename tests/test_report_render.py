@@ -17,12 +17,11 @@ SECTIONS = ("overview", "supply-demand", "unfilled-posts", "unmatched-seekers", 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
-    from matcher.core import Matcher, MatchSettings
     from matcher.io.loader import load_seekers, load_vacancies
-    st = MatchSettings.from_dict({"reference_date": "2026-11-15"})
-    s = load_seekers(SAMPLE / "seekers.csv", reference_date=st.reference_day()).frame.iloc[:500]
+    from matcher.market import build_market
+    s = load_seekers(SAMPLE / "seekers.csv", reference_date="2026-11-15").frame.iloc[:500]
     v = load_vacancies(SAMPLE / "vacancies.csv").frame.iloc[:200]
-    m = Matcher(st).fit(s, v)
+    m = build_market(s, v, reference_date="2026-11-15").matcher
     return m, s, v
 
 
@@ -143,17 +142,17 @@ def test_html_renders_in_headless_chromium(report, tmp_path):
 
 def test_command_writes_the_report(sample, tmp_path, monkeypatch):
     """The CLI end to end on 120 x 60 sample rows (collaborators injected to keep the test fast)."""
-    import matcher.core as core
+    import matcher.market as market_mod
     from click.testing import CliRunner
     from matcher.commands.report import command
     m, _, _ = sample
     r = m.resources_
 
-    class Injected(core.Matcher):
+    class Injected(market_mod.Matcher):
         def __init__(self, settings=None, **kw):
             super().__init__(settings, skill_normaliser=r.skill_normaliser, occupation_coder=r.occupation_coder,
                              occupation_proximity=r.occupation_proximity, district_relation=r.district_relation)
-    monkeypatch.setattr(core, "Matcher", Injected)
+    monkeypatch.setattr(market_mod, "Matcher", Injected)   # the one route fits with it
     sk = tmp_path / "s.csv"
     vc = tmp_path / "v.csv"
     sk.write_text("".join((SAMPLE / "seekers.csv").read_text(encoding="utf-8-sig").splitlines(True)[:121]),
@@ -171,6 +170,45 @@ def test_command_writes_the_report(sample, tmp_path, monkeypatch):
     res2 = CliRunner().invoke(command, ["--seekers", str(sk), "--vacancies", str(vc), "--out", str(out),
                                         "--batch", str(tmp_path / "nope"), "--quiet"])
     assert res2.exit_code != 0 and "batch folder" in str(res2.exception)
+
+
+def test_report_reuses_the_batch_market_and_honours_settings(sample, tmp_path):
+    """--batch DIR: the batch's saved market (no refit) and lists; the good cut and list length are settings."""
+    from click.testing import CliRunner
+    from matcher.cli import cli
+    from matcher.market import load_market
+    from matcher.report.assemble import ReportOptions, build_report
+    from matcher.report.pool import read_batch_lists
+
+    sk, vc = tmp_path / "s.csv", tmp_path / "v.csv"
+    sk.write_text("".join((SAMPLE / "seekers.csv").read_text(encoding="utf-8-sig").splitlines(True)[:81]),
+                  encoding="utf-8")
+    vc.write_text("".join((SAMPLE / "vacancies.csv").read_text(encoding="utf-8-sig").splitlines(True)[:41]),
+                  encoding="utf-8")
+    out = tmp_path / "batch"
+    settings = '{"good_score": 0.6, "top_k": 4}'
+    res = CliRunner().invoke(cli, ["batch", "--seekers", str(sk), "--vacancies", str(vc), "--reference-date",
+                                   "2026-11-15", "--settings", settings, "--out", str(out), "--quiet"])
+    assert res.exit_code == 0, res.output
+    html = tmp_path / "r.html"
+    res = CliRunner().invoke(cli, ["report", "--batch", str(out), "--seekers", str(sk), "--out", str(html),
+                                   "--training-sample", "0", "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "no refit" in res.output and "good_score = 0.6 (from settings)" in res.output
+    assert "Reference date 2026-11-15" in html.read_text(encoding="utf-8")
+    mk = load_market(out)
+    rep = build_report(mk.matcher, ReportOptions(training_sample=0, charts=False), read_batch_lists(out))
+    assert rep["meta"]["options"]["threshold"] == 0.6 and rep["meta"]["pool_k"] == 4
+    assert (rep["meta"]["n_open"], rep["meta"]["openings"]) == (mk.n_open, mk.openings_open)
+    # a flag overrides visibly; settings next to --batch are refused (the saved market has its own)
+    res = CliRunner().invoke(cli, ["report", "--batch", str(out), "--out", str(html), "--training-sample", "0",
+                                   "--threshold", "0.8"])
+    assert res.exit_code == 0 and "good_score = 0.8 (from --threshold)" in res.output
+    res = CliRunner().invoke(cli, ["report", "--batch", str(out), "--out", str(html), "--settings", "{}"])
+    assert res.exit_code != 0 and "--batch reuses the market" in res.output
+    # input files other than the batch's are refused with one line
+    res = CliRunner().invoke(cli, ["report", "--batch", str(out), "--seekers", str(vc), "--out", str(html)])
+    assert res.exit_code != 0 and "another seekers file" in str(res.exception)
 
 
 def test_benchmark_smoke(sample):

@@ -361,6 +361,14 @@ def get_fitted(session: Session) -> Fitted | None:
     return _once_per_request("_matcher_fitted", session, current_app.extensions["matcher_cache"].get)
 
 
+def market_day(session: Session) -> dt.date:
+    """The reference date pages decide "open" by: the current market's, else :func:`reference_date`
+    (nothing fitted yet). Never fits."""
+    cache = current_app.extensions["matcher_cache"]
+    fitted = cache._fitted
+    return fitted.reference_date if fitted is not None else reference_date(session, cache.settings)
+
+
 def limit_blas_threads(n: int | None) -> dict | None:
     """Limit the BLAS/OpenMP thread pools of this process to ``n`` threads (None or < 1: leave them).
 

@@ -22,7 +22,7 @@ from matcher.errors import MatcherError
 from .audit import commit_audit, record
 from .auth import can_see_seeker
 from .db import get_session
-from .engine import get_fitted
+from .engine import get_fitted, market_day
 from .models import Referral, Seeker, Vacancy
 from .nightly import current_run
 from .rankings import batch_state, capacity_candidates, list_mode, match_dict, with_rows
@@ -90,7 +90,7 @@ def search():
         args["status"] = "open"
     limit = current_app.config["SEARCH_LIMIT"]
     page = parse_page(source=request.args)
-    today = dt.date.today()
+    today = market_day(get_session())     # the market's reference date (webui.engine)
     rows = get_session().scalars(search_query(args, today).offset(page * limit).limit(limit + 1)).all()
     wage_unreadable = read_wage_filter(args.get("min_wage"))[1]
     return render_template("vacancies/search.html", args=args, results=rows[:limit], page=page,
@@ -164,4 +164,4 @@ def detail(vacancy_id: str):
         commit_audit()
     return render_template("vacancies/detail.html", v=v, candidates=candidates, problem=problem,
                            posted=posted, engine_flags=list(engine_flags.values()),
-                           history=history, referred=referred, today=dt.date.today(), batch=batch, mode=mode)
+                           history=history, referred=referred, today=market_day(db), batch=batch, mode=mode)

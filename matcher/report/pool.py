@@ -47,13 +47,14 @@ def _dedupe(s: np.ndarray, v: np.ndarray, n_v: int) -> tuple[np.ndarray, np.ndar
     return key // max(n_v, 1), key % max(n_v, 1)
 
 
-def pool_from_scoring(matcher, k: int = 20, block: int = 1000) -> Pool:
-    """Exhaustive top-``k`` lists both ways, computed with ``Matcher.score_block``.
+def pool_from_scoring(matcher, k: int | None = None, block: int = 1000) -> Pool:
+    """Exhaustive top-``k`` lists both ways (default: the settings' ``top_k``, as the batch), with ``Matcher.score_block``.
 
     Cost is one pass over every (seeker, open post) pair, in blocks of
     ``block`` seekers (memory ~ ``block × n_open × 8`` bytes). Raises
     :class:`MatcherError` when ``k < 1``.
     """
+    k = int(matcher.settings.top_k if k is None else k)
     if k < 1:
         raise MatcherError(f"The list length k must be >= 1, got {k}.")
     F = matcher.features_

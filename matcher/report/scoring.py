@@ -1,14 +1,17 @@
-"""The report's ONE adapter onto the matching core's per-dimension scores.
+"""The report's ONE adapter onto the matching core: per-dimension scores and the open-post rule.
 
 The report needs, for many (seeker, vacancy) pairs at once, not only the total
-score but the raw component and the evidence flag of every dimension, and it
-needs to re-score pairs under a changed offered wage or expected wage. The
-public :class:`~matcher.core.Matcher` API returns totals (``score_block``) or
-one explained pair at a time (``explain``), so :func:`grid_scores` calls
-:func:`matcher.core.compare.score_grid` directly. This is the only place in
-:mod:`matcher.report` that touches core internals (``Features``, ``Grid``);
-when the core exposes a public vectorised "components" method this function
-is the single thing to switch over.
+score but the raw component, the evidence flag and the contribution of every
+dimension, and it needs to re-score pairs under a changed offered wage or
+expected wage. Pairs are scored by the core's public
+:meth:`~matcher.core.Matcher.score_pairs` (the ranking score bit for bit, so a
+pair the batch lists at 0.700001 is good here too); dense blocks and the wage
+counterfactuals use :func:`matcher.core.compare.score_grid` on the fitted (or
+wage-replaced) features. "What if dimension d were met / left out"
+(:func:`score_if_met`, :func:`score_without`) start from the core's
+contributions and only renormalise the mean. Open posts and openings are the
+core's rule as fitted (``matcher.open_`` / ``matcher.openings_left_``). This is
+the only place in :mod:`matcher.report` that touches core internals.
 """
 from __future__ import annotations
 

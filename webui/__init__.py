@@ -122,6 +122,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for module in (auth, seekers, vacancies, referrals, overview, audit, imports, training, cityreport):
         app.register_blueprint(module.bp)
+    from . import review; app.register_blueprint(review.bp)  # occupation-code review queue (issue 14)
     views.init_app(app)
     cityreport.init_app(app)
 

@@ -29,11 +29,14 @@ from .store import frames_from_db, latest_token
 MatcherFactory = Callable[[pd.DataFrame, pd.DataFrame, object], object]
 
 
-def default_factory(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: object) -> object:
-    """Fit the engine's :class:`matcher.core.Matcher` with ``settings`` (path, dict or None)."""
+def default_factory(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: object,
+                    coder: object = None) -> object:
+    """Fit the engine's :class:`matcher.core.Matcher` with ``settings`` (path, dict or None);
+    ``coder``: the occupation coder (default: the package's; the app passes the review queue's
+    office coder, :func:`webui.review.office_coder`)."""
     from matcher.core import Matcher, MatchSettings
 
-    return Matcher(MatchSettings.from_path_or_dict(settings)).fit(seekers, vacancies)
+    return Matcher(MatchSettings.from_path_or_dict(settings), occupation_coder=coder).fit(seekers, vacancies)
 
 
 @dataclass
@@ -145,7 +148,11 @@ class MatcherCache:
         if seekers.empty or vacancies.empty:
             return None
         start = time.perf_counter()
-        matcher = self.factory(seekers, vacancies, self.settings)
+        if self.factory is default_factory:  # confirmed occupation codes are used at once (issue 14)
+            from .review import office_coder
+            matcher = self.factory(seekers, vacancies, self.settings, office_coder(session, wait=True))
+        else:
+            matcher = self.factory(seekers, vacancies, self.settings)
         return _build(token, matcher, time.perf_counter() - start)
 
     def _refit_async(self, token: str) -> None:
@@ -218,7 +225,16 @@ def _once_per_request(name: str, session: Session, compute: Callable[[Session], 
 def import_token(session: Session) -> str | None:
     """Token of the newest finished import (:func:`webui.store.latest_token`), queried once per
     request and session (outside a request: every call)."""
-    return _once_per_request("_matcher_import_token", session, latest_token)
+    return _once_per_request("_matcher_import_token", session, _generation_token)
+
+
+def _generation_token(session: Session) -> str | None:
+    """The newest import's token, plus the review queue's code generation when codes were decided."""
+    from .review import codes_generation
+
+    token = latest_token(session)
+    codes = codes_generation(session) if token is not None else None
+    return f"{token}+{codes}" if codes else token
 
 
 def get_fitted(session: Session) -> Fitted | None:

@@ -115,10 +115,11 @@ def test_calibration_file_must_match_the_features():
 
 # ---- decisions ---------------------------------------------------------------------------
 def test_clear_titles_are_auto_vague_ones_review(coder):
-    out = coder.code(["电焊工", "保洁员", "养老护理员", "", "储备干部"], k=5)
+    out = coder.code(["电焊工", "保洁员", "收银员", "", "小工"], k=5)
     assert [c.decision for c in out[:3]] == ["auto", "auto", "auto"]
     assert out[0].code == "6-18-02-04"
     assert out[3].decision == "review" and out[3].confidence == 0.0
+    assert out[4].decision == "review"          # 小工 (a helper of any trade) needs a person
     for c in out:
         assert len(c.suggestions) == 5 and c.suggestions[0][0] == c.code
         assert 0.0 <= c.confidence <= 1.0

@@ -73,6 +73,26 @@ Session 2 (same protocol; none of these is shipped, none gained more than
 - class-balanced title weights (x (median count / count)^p): p 0.25 0.598 /
   0.821, p 0.5 0.577 / 0.819.
 
+Session 3 (issue 14: offline semantics from cnsyn 1.2.0, same protocol, 5-fold
+KFold seed 0 on titles_dev.csv, top-1 / recall@5):
+
+- baseline (session 2 engine): 0.607 / 0.823.
+- word + synonym-set tokens (max-match segmentation over the cnsyn vocabulary,
+  ``w:<word>`` and ``s:<set>`` for sets of <= 30 members) as a second TF-IDF
+  block of the SVM, weight 0.5: 0.607 / 0.824 - not used (fit 50 % slower).
+- word-vector nearest names / labelled titles (per-code max cosine of mean word
+  vectors) added to the blend: weight 0.15 0.607 / 0.828, 0.3 0.605 / 0.829,
+  0.5 0.607 / 0.829 (shipped), 0.8 0.610 / 0.824; with title exemplar weight
+  0.2 instead of 0.3: 0.605 / 0.830-0.832.
+- confidence (``matcher.occupations.confidence``): logistic calibrator over 15
+  features (softmax probability, margins, classifier / names / titles / vector
+  agreement, similarities at the first code, exact-name hit, length, level);
+  out-of-fold coverage at >= 90 % top-1 precision 35.3 % (margin alone 33.2 %,
+  softmax probability alone 32.9 %). Gradient boosting (35.5 %), spline (35.6 %)
+  and binned (35.3 %) calibrators over the same features do no better: the
+  label noise caps it - dev titles that equal a classification name are right
+  only 77 % of the time (89 % when the softmax probability is >= 0.99).
+
 Learning curve (same folds recipe): 2-fold (50 % of dev for training) 0.563 /
 0.799; 5-fold (80 %) 0.607 / 0.823; 10-fold (90 %) 0.616 / 0.832. Log-linear
 extrapolation to the full dev half (what the held-out half is scored with):

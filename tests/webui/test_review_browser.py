@@ -21,6 +21,6 @@ def test_staff_search_and_confirm_a_code_in_the_browser(live_server, page):
     test_browser.shot(page, "review_search")
     page.locator("#code-results tr", has_text="6-18-02-04").locator("button").first.click()
     page.wait_for_load_state()
-    flash = page.locator("p.flash.info").inner_text()
+    flash = page.locator("p.flash.info[role=status]").inner_text()
     assert "小工" in flash and "6-18-02-04" in flash
     test_browser.shot(page, "review_confirmed")

@@ -525,10 +525,15 @@ class OccupationCoder:
         probs = _softmax_rows(scores, float(self.temperature)) if len(titles) else scores
         kk = min(int(k), len(self.codes_))
         out: list[Coding] = []
+        if len(titles):
+            top = np.argpartition(-probs, kk - 1, axis=1)[:, :kk]
+            top_p = np.take_along_axis(probs, top, axis=1)
+            order = np.lexsort((top, -top_p), axis=1)
+            top = np.take_along_axis(top, order, axis=1)
+            top_p = np.take_along_axis(top_p, order, axis=1)
         for row, title in enumerate(titles):
             text = clean_title(title)
-            order = np.argsort(-probs[row], kind="stable")[:kk]
-            sugg = [(str(self.codes_[i]), float(probs[row, i])) for i in order]
+            sugg = [(str(self.codes_[i]), float(p)) for i, p in zip(top[row], top_p[row])]
             col = self._confirmed_col(text)
             if col is not None:
                 sugg = [(str(self.codes_[col]), 1.0)] + [s for s in sugg if s[0] != self.codes_[col]][: kk - 1]

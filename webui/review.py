@@ -27,7 +27,7 @@ import threading
 from collections import Counter
 from functools import lru_cache
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -147,8 +147,6 @@ def _clean(title: str) -> str:
 
 def _examples(codes: list[str]) -> dict[str, list[str]]:
     """Up to three example titles per code: labelled training titles, else names/aliases."""
-    from matcher.occupations.coder import load_training_titles
-
     by_code = _training_examples()
     out = {}
     for c in codes:

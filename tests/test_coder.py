@@ -162,8 +162,12 @@ def test_code_titles_command_gb18030_csv(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
     table = pd.read_csv(out, encoding="utf-8-sig", dtype={"code": str})
-    assert list(table.columns) == ["input", "rank", "code", "name", "score"]
+    assert list(table.columns) == ["input", "rank", "code", "name", "score", "confidence", "decision"]
     assert len(table) == 6
+    # one decision per input, repeated on each of its rank rows
+    assert table.groupby("input")["decision"].nunique().eq(1).all()
+    assert set(table["decision"]) <= {"auto", "review"}
+    assert "coded automatically" in result.output and "to review" in result.output
     assert table.loc[0, "code"] == "6-18-02-04"
     assert table.loc[3, "code"] == "4-07-05-01"
 

@@ -165,6 +165,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (auth, seekers, vacancies, referrals, followups, overview, auditpages, imports, training,
                    cityreport):
         app.register_blueprint(module.bp)
+    from . import review; app.register_blueprint(review.bp)  # occupation-code review queue (issue 14)
     views.init_app(app)
     from .matchview import match_view
 

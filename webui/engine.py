@@ -43,9 +43,13 @@ MarketFactory = Callable[..., Market]
 
 
 def default_factory(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: object,
-                    reference_date: dt.date | None = None, hired: Mapping[str, int] | None = None) -> Market:
-    """The one route (:func:`matcher.market.build_market`) over the stored frames."""
-    return build_market(seekers, vacancies, settings=settings, reference_date=reference_date, hired=hired)
+                    reference_date: dt.date | None = None, hired: Mapping[str, int] | None = None,
+                    coder: object = None) -> Market:
+    """The one route (:func:`matcher.market.build_market`) over the stored frames; ``coder``: the
+    occupation coder (default: the package's; the app passes the review queue's office coder,
+    :func:`webui.review.office_coder`, so confirmed codes count at once)."""
+    extra = {"occupation_coder": coder} if coder is not None else {}
+    return build_market(seekers, vacancies, settings=settings, reference_date=reference_date, hired=hired, **extra)
 
 
 def reference_date(session: Session, settings: object = None) -> dt.date:
@@ -242,6 +246,11 @@ class MatcherCache:
         elif meta.get("settings") != want:
             why = (f"it was built with other settings or reference date ({meta.get('reference_date')}, "
                    f"here {ref.isoformat()})")
+        if why is None:
+            from .review import codes_generation
+
+            if codes_generation(session):
+                why = "staff have confirmed occupation codes in the review queue since"
         if why:
             self.saved_market_note = f"The saved market in {self.batch_dir} is not used: {why}."
             return None
@@ -260,7 +269,13 @@ class MatcherCache:
             seekers, vacancies = frames_from_db(session)
             if seekers.empty or vacancies.empty:
                 return None
-            market = self.factory(seekers, vacancies, self.settings, reference_date=ref, hired=hired)
+            if self.factory is default_factory:   # codes staff confirmed are used at once (review queue)
+                from .review import office_coder
+
+                market = self.factory(seekers, vacancies, self.settings, reference_date=ref, hired=hired,
+                                      coder=office_coder(session, wait=True))
+            else:
+                market = self.factory(seekers, vacancies, self.settings, reference_date=ref, hired=hired)
         return _build(token, market, time.perf_counter() - start)
 
     def _refit_async(self, token: str) -> None:
@@ -349,7 +364,16 @@ def _once_per_request(name: str, session: Session, compute: Callable[[Session], 
 def import_token(session: Session) -> str | None:
     """Token of the newest finished import (:func:`webui.store.latest_token`), queried once per
     request and session (outside a request: every call)."""
-    return _once_per_request("_matcher_import_token", session, latest_token)
+    return _once_per_request("_matcher_import_token", session, _generation_token)
+
+
+def _generation_token(session: Session) -> str | None:
+    """The newest import's token, plus the review queue's code generation when codes were decided."""
+    from .review import codes_generation
+
+    token = latest_token(session)
+    codes = codes_generation(session) if token is not None else None
+    return f"{token}+{codes}" if codes else token
 
 
 def get_fitted(session: Session) -> Fitted | None:

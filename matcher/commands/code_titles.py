@@ -2,8 +2,12 @@
 
 Reads CSV (UTF-8, UTF-8 with BOM or GB18030/GBK, tried in that order), XLSX
 or Parquet, and writes one row per (input, rank) with the columns
-``input, rank, code, name, score`` as CSV in UTF-8 with BOM (Excel opens it
-with the Chinese intact).
+``input, rank, code, name, score, confidence, decision`` as CSV in UTF-8 with
+BOM (Excel opens it with the Chinese intact). ``confidence`` is the calibrated
+probability that the rank-1 code is right; ``decision`` is ``auto`` when it
+reaches the threshold (default: the shipped calibration's, >= 90 % top-1
+precision in cross-validation) and ``review`` otherwise — the same on every
+rank row of one input. A title to review keeps its top-k suggestions.
 """
 from __future__ import annotations
 
@@ -68,7 +72,9 @@ def read_titles(path: Path, column: str) -> list[str]:
 @click.option("--column", required=True, help="Name of the column holding the job titles.")
 @click.option("--top-k", default=10, show_default=True, type=click.IntRange(min=1), help="Codes per title.")
 @click.option("--out", "out_path", required=True, type=click.Path(path_type=Path), help="Output CSV file.")
-def command(in_path: Path, column: str, top_k: int, out_path: Path) -> None:
+@click.option("--threshold", default=None, type=click.FloatRange(0, 1),
+              help="Confidence at which a title is coded automatically (default: the shipped calibration's).")
+def command(in_path: Path, column: str, top_k: int, out_path: Path, threshold: float | None) -> None:
     """Code job titles to the 2022 occupational classification (top-k codes with calibrated scores)."""
     from matcher.occupations.coder import default_coder
 
@@ -76,14 +82,17 @@ def command(in_path: Path, column: str, top_k: int, out_path: Path) -> None:
     start = time.perf_counter()
     coder = default_coder()
     fitted = time.perf_counter()
-    table = coder.predict_frame(titles, k=top_k)
+    table = coder.code_frame(titles, k=top_k, threshold=threshold)
     done = time.perf_counter()
     try:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(out_path, index=False, encoding="utf-8-sig", float_format="%.4f")
     except OSError as exc:
         raise click.ClickException(f"Cannot write {out_path}: {exc}") from exc
+    firsts = table[table["rank"] == 1]
+    n_auto = int((firsts["decision"] == "auto").sum())
     click.echo(
         f"Coded {len(titles)} titles from {in_path.name} (column '{column}') into {out_path} "
-        f"(top {top_k}; fit {fitted - start:.1f} s, coding {done - fitted:.1f} s)."
+        f"(top {top_k}; fit {fitted - start:.1f} s, coding {done - fitted:.1f} s): "
+        f"{n_auto} coded automatically, {len(firsts) - n_auto} to review."
     )

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -58,9 +59,10 @@ from sklearn.svm import LinearSVC
 
 from matcher.errors import InputFileError, NotFittedError
 from matcher.occupations.taxonomy import load_taxonomy
+from matcher.occupations.semantics import load_semantics, segment
 from matcher.occupations.titles import clean_title
 
-__all__ = ["OccupationCoder", "default_coder", "load_training_titles", "fit_temperature", "DEFAULT_TEMPERATURE"]
+__all__ = ["OccupationCoder", "Coding", "default_coder", "load_training_titles", "fit_temperature", "DEFAULT_TEMPERATURE"]
 
 #: Softmax temperature fitted on 5-fold cross-validated scores of the shipped
 #: training titles with the default parameters (see :func:`fit_temperature`).
@@ -149,6 +151,51 @@ def fit_temperature(scores: np.ndarray, labels: np.ndarray, grid: Sequence[float
     return best_t
 
 
+@dataclass(frozen=True)
+class Coding:
+    """The coder's answer for one title: first ``code``, calibrated ``confidence``
+    that it is right, ``decision`` (``"auto"`` or ``"review"``) and the top-k
+    ``suggestions`` as ``(code, probability)``; ``confirmed`` when staff set it."""
+
+    title: str
+    code: str
+    confidence: float
+    decision: str
+    suggestions: list[tuple[str, float]]
+    confirmed: bool = False
+
+
+def semantic_tokens(text: str) -> list[str]:
+    """Word and synonym-set tokens of a cleaned title: ``w:<word>`` for each
+    Chinese word of two or more characters (max-match segmentation over the
+    vendored vocabulary) and ``s:<set>`` for each small synonym set (<= 30
+    members) that word belongs to, so that 电焊 and 焊工 share a token."""
+    sem = load_semantics()
+    out: list[str] = []
+    for w in segment(text, sem.index):
+        if len(w) < 2:
+            continue
+        out.append("w:" + w)
+        for s in sem.set_index.get(w, ()):
+            if len(sem.sets[s]) <= 30:
+                out.append(f"s:{s}")
+    return out
+
+
+def text_vectors(texts: Sequence[str]) -> np.ndarray:
+    """(len(texts), 75) unit mean word vectors of cleaned titles (zero rows for unknown words)."""
+    sem = load_semantics()
+    out = np.zeros((len(texts), sem.vectors.shape[1]), dtype=np.float32)
+    for i, text in enumerate(texts):
+        rows = [sem.index[w] for w in segment(text, sem.index) if len(w) > 1 and w in sem.index]
+        if rows:
+            v = sem.vectors[rows].sum(axis=0)
+            n = float(np.linalg.norm(v))
+            if n > 0:
+                out[i] = v / n
+    return out
+
+
 class OccupationCoder:
     """Code job titles to CSCO 2022 codes with calibrated scores.
 
@@ -192,6 +239,9 @@ class OccupationCoder:
         exact_bonus: float = 0.0,
         temperature: float = DEFAULT_TEMPERATURE,
         batch_size: int = 1000,
+        word_weight: float = 0.0,
+        vector_weight: float = 0.0,
+        vector_exemplar_weight: float = 0.5,
     ) -> None:
         self.ngram_range = ngram_range
         self.C = C
@@ -202,6 +252,9 @@ class OccupationCoder:
         self.exact_bonus = exact_bonus
         self.temperature = temperature
         self.batch_size = batch_size
+        self.word_weight = word_weight
+        self.vector_weight = vector_weight
+        self.vector_exemplar_weight = vector_exemplar_weight
 
     # ------------------------------------------------------------------ fit
     def _validate_params(self) -> None:
@@ -211,7 +264,8 @@ class OccupationCoder:
         for name in ("C", "temperature"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be > 0; got {getattr(self, name)!r}")
-        for name in ("title_weight", "similarity_weight", "exemplar_weight", "exact_bonus"):
+        for name in ("title_weight", "similarity_weight", "exemplar_weight", "exact_bonus", "word_weight",
+                     "vector_weight", "vector_exemplar_weight"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0; got {getattr(self, name)!r}")
         if int(self.batch_size) < 1:
@@ -260,24 +314,41 @@ class OccupationCoder:
         vectorizer = TfidfVectorizer(
             analyzer="char_wb", ngram_range=tuple(self.ngram_range), sublinear_tf=True, dtype=np.float32
         )
-        matrix = vectorizer.fit_transform(texts).tocsr()
+        char_matrix = vectorizer.fit_transform(texts).tocsr()
+        self.vectorizer_ = vectorizer
+        self.word_vectorizer_ = None
+        if self.word_weight:
+            self.word_vectorizer_ = TfidfVectorizer(analyzer=semantic_tokens, sublinear_tf=True, dtype=np.float32)
+            self.word_vectorizer_.fit(texts)
+        matrix = char_matrix
+        features = self._features(texts, char_matrix)
+        dense = text_vectors(texts)
 
         # exemplar matrices sorted by code, for per-code max similarity:
         # taxonomy names/aliases and labelled titles are kept apart.
         n_tax = len(tax_text)
-        self.vectorizer_ = vectorizer
         self.exemplars_, self.exemplar_starts_, self.exemplar_codes_ = _grouped(matrix[:n_tax], labels[:n_tax])
         self.title_exemplars_, self.title_starts_, self.title_codes_ = _grouped(matrix[n_tax:], labels[n_tax:])
+        # semantic nearest exemplars: unit mean word vectors of names, aliases and titles
+        known_vec = np.abs(dense).sum(axis=1) > 0
+        keep = np.flatnonzero(known_vec)
+        order = keep[np.argsort(labels[keep], kind="stable")]
+        self.vec_exemplars_ = np.ascontiguousarray(dense[order].T)
+        sorted_labels = labels[order]
+        self.vec_starts_ = np.r_[0, np.flatnonzero(np.diff(sorted_labels)) + 1] if len(order) else np.zeros(0, np.int64)
+        self.vec_codes_ = sorted_labels[self.vec_starts_] if len(order) else np.zeros(0, np.int64)
 
         weights = np.r_[np.ones(len(tax_text)), np.full(len(title_text), float(self.title_weight))]
         self.classifier_codes_, self.classifier_coef_, self.classifier_intercept_ = _fit_svm(
-            matrix, labels, weights, float(self.C), texts, tuple(self.ngram_range))
+            features, labels, weights, float(self.C), texts,
+            (tuple(self.ngram_range), float(self.word_weight), float(self.vector_weight)))
         used = np.unique(title_label)
 
         self.alias_index_ = alias_index
         self.title_known_ = frozenset(int(c) for c in used)
         self.codes_ = codes
         self.names_ = tax["name"].to_numpy(dtype=object)
+        self.levels_ = tax["level"].to_numpy(dtype=np.int64)
         self.n_training_titles_ = len(title_text)
         return self
 
@@ -286,19 +357,50 @@ class OccupationCoder:
         if not hasattr(self, "codes_"):
             raise NotFittedError("OccupationCoder is not fitted yet; call fit() before predict().")
 
-    def _score_block(self, texts: list[str]) -> np.ndarray:
+    def _features(self, texts: list[str], char_matrix=None, dense: np.ndarray | None = None):
+        """Classifier features: char n-grams, [word/synonym-set tokens], [mean word vector]."""
+        feats = self.vectorizer_.transform(texts) if char_matrix is None else char_matrix
+        blocks = [feats]
+        if self.word_vectorizer_ is not None:
+            blocks.append(self.word_vectorizer_.transform(texts) * float(self.word_weight))
+        if self.vector_weight:
+            dense = text_vectors(texts) if dense is None else dense
+            blocks.append(sparse.csr_matrix(dense * float(self.vector_weight)))
+        return sparse.hstack(blocks, format="csr", dtype=np.float32) if len(blocks) > 1 else feats
+
+    def _score_block(self, texts: list[str], parts: dict | None = None) -> np.ndarray:
+        """Blended scores of cleaned titles; when ``parts`` is a dict it receives the
+        per-title evidence used by :mod:`matcher.occupations.confidence`."""
         feats = self.vectorizer_.transform(texts)
+        dense = text_vectors(texts) if (self.vector_weight or self.vector_exemplar_weight or parts is not None) else None
         n = feats.shape[0]
         scores = np.full((n, len(self.codes_)), float(self.absent_score), dtype=np.float64)
-        scores[:, self.classifier_codes_] = np.asarray(feats @ self.classifier_coef_) + self.classifier_intercept_
-        for weight, exemplars, starts, codes in (
-            (self.similarity_weight, self.exemplars_, self.exemplar_starts_, self.exemplar_codes_),
-            (self.exemplar_weight, self.title_exemplars_, self.title_starts_, self.title_codes_),
+        full = self._features(texts, feats, dense)
+        scores[:, self.classifier_codes_] = np.asarray(full @ self.classifier_coef_) + self.classifier_intercept_
+        if parts is not None:
+            parts["classifier_top"] = scores.argmax(axis=1)
+            two = -np.partition(-scores, 1, axis=1)[:, :2] if scores.shape[1] > 1 else np.c_[scores, scores]
+            parts["classifier_margin"] = two[:, 0] - two[:, 1]
+            parts["known_words"] = (np.abs(dense).sum(axis=1) > 0).astype(float)
+        sims = []
+        if len(self.vec_codes_) and (self.vector_exemplar_weight or parts is not None):
+            vsim = np.full((n, len(self.codes_)), 0.0)
+            vsim[:, self.vec_codes_] = np.maximum.reduceat(dense @ self.vec_exemplars_, self.vec_starts_, axis=1)
+            if self.vector_exemplar_weight:
+                scores += float(self.vector_exemplar_weight) * vsim
+            sims.append(("vector", vsim))
+        for name, weight, exemplars, starts, codes in (
+            ("names", self.similarity_weight, self.exemplars_, self.exemplar_starts_, self.exemplar_codes_),
+            ("titles", self.exemplar_weight, self.title_exemplars_, self.title_starts_, self.title_codes_),
         ):
-            if not weight or not len(codes):
+            if not len(codes) or (not weight and parts is None):
                 continue
             sim = (feats @ exemplars).toarray() if feats.nnz else np.zeros((n, exemplars.shape[1]))
-            scores[:, codes] += float(weight) * np.maximum.reduceat(sim, starts, axis=1)
+            best = np.zeros((n, len(self.codes_)))
+            best[:, codes] = np.maximum.reduceat(sim, starts, axis=1)
+            if weight:
+                scores += float(weight) * best
+            sims.append((name, best))
         if self.exact_bonus:
             for row, text in enumerate(texts):
                 hits = set(self.alias_index_.get(text, ()))
@@ -308,6 +410,17 @@ class OccupationCoder:
                 hits -= self.title_known_
                 if hits:
                     scores[row, list(hits)] += float(self.exact_bonus)
+        if parts is not None:
+            top = scores.argmax(axis=1)
+            rows = np.arange(n)
+            parts["top"] = top
+            for name, sim in sims:
+                parts[f"{name}_top"] = sim.argmax(axis=1)
+                parts[f"{name}_best"] = sim.max(axis=1)
+                parts[f"{name}_at_top"] = sim[rows, top]
+            parts["exact_name"] = np.array(
+                [float(int(t) in self.alias_index_.get(text, ())) for t, text in zip(top, texts)])
+            parts["empty"] = np.array([0.0 if text else 1.0 for text in texts])
         return scores
 
     def decision_function(self, titles: Sequence[str]) -> np.ndarray:
@@ -342,6 +455,11 @@ class OccupationCoder:
         for start in range(0, len(titles), step):
             texts = [clean_title(t) for t in titles[start : start + step]]
             probs = _softmax_rows(self._score_block(texts), float(self.temperature))
+            for row, text in enumerate(texts):
+                col = self._confirmed_col(text)
+                if col is not None:  # a code staff confirmed for this title: certain
+                    probs[row] = 0.0
+                    probs[row, col] = 1.0
             top = np.argpartition(-probs, k - 1, axis=1)[:, :k]
             top_p = np.take_along_axis(probs, top, axis=1)
             order = np.lexsort((top, -top_p), axis=1)
@@ -351,6 +469,90 @@ class OccupationCoder:
             for row_codes, row_p in zip(codes, top_p):
                 out.append([(str(c), float(p)) for c, p in zip(row_codes, row_p)])
         return out
+
+    # ---------------------------------------------------- confident or ask
+    def with_confirmed(self, confirmed: dict[str, str] | None) -> OccupationCoder:
+        """A copy sharing this fitted state that treats ``confirmed`` (title -> code, e.g. the
+        review queue's confirmed codes) as certain: such a title gets that code with
+        probability 1 in :meth:`predict` and decision ``auto`` in :meth:`code`. Titles are
+        matched after :func:`clean_title`; unknown codes raise ``InputFileError``. Instant (no refit)."""
+        self._check_fitted()
+        import copy
+
+        index = {c: i for i, c in enumerate(self.codes_)}
+        table: dict[str, int] = {}
+        for title, code in (confirmed or {}).items():
+            code = str(code).strip()
+            if code not in index:
+                raise InputFileError(f"Unknown occupation code {code!r} confirmed for title {title!r}; "
+                                     "expected a code of the 2022 classification such as '6-18-02-04'.")
+            text = clean_title(title)
+            if text:
+                table[text] = index[code]
+        out = copy.copy(self)
+        out.confirmed_ = table
+        return out
+
+    def _confirmed_col(self, text: str) -> int | None:
+        table = getattr(self, "confirmed_", None)
+        return table.get(text) if table else None
+
+    def code(self, titles: Sequence[str], k: int = 5, threshold: float | None = None,
+             calibration=None) -> list[Coding]:
+        """Code titles or ask a person: one :class:`Coding` per title.
+
+        ``confidence`` is the calibrated probability that the first code is
+        right (:mod:`matcher.occupations.confidence`); ``decision`` is
+        ``"auto"`` when it reaches ``threshold`` (default: the shipped
+        calibration's, set for >= 90 % top-1 precision in cross-validation)
+        or the title was confirmed by staff, else ``"review"``. ``suggestions``
+        always holds the top-``k`` codes with their probabilities, so a
+        title to review is never left without candidates. An empty title is
+        ``review`` with confidence 0.
+        """
+        from matcher.occupations.confidence import confidence_features, load_calibration
+
+        self._check_fitted()
+        if isinstance(titles, str):
+            raise TypeError("code() takes a sequence of titles, not a single string; wrap it in a list.")
+        if int(k) < 1:
+            raise ValueError(f"k must be >= 1; got {k!r}")
+        titles = list(titles)
+        cal = calibration or load_calibration()
+        thr = cal.threshold if threshold is None else float(threshold)
+        scores, feats = confidence_features(self, titles)
+        conf = cal.probability(feats) if len(titles) else np.zeros(0)
+        probs = _softmax_rows(scores, float(self.temperature)) if len(titles) else scores
+        kk = min(int(k), len(self.codes_))
+        out: list[Coding] = []
+        if len(titles):
+            top = np.argpartition(-probs, kk - 1, axis=1)[:, :kk]
+            top_p = np.take_along_axis(probs, top, axis=1)
+            order = np.lexsort((top, -top_p), axis=1)
+            top = np.take_along_axis(top, order, axis=1)
+            top_p = np.take_along_axis(top_p, order, axis=1)
+        for row, title in enumerate(titles):
+            text = clean_title(title)
+            sugg = [(str(self.codes_[i]), float(p)) for i, p in zip(top[row], top_p[row])]
+            col = self._confirmed_col(text)
+            if col is not None:
+                sugg = [(str(self.codes_[col]), 1.0)] + [s for s in sugg if s[0] != self.codes_[col]][: kk - 1]
+                out.append(Coding(title, sugg[0][0], 1.0, "auto", sugg, confirmed=True))
+                continue
+            c = float(conf[row]) if text else 0.0
+            out.append(Coding(title, sugg[0][0], c, "auto" if text and c >= thr else "review", sugg))
+        return out
+
+    def code_frame(self, titles: Sequence[str], k: int = 5, threshold: float | None = None) -> pd.DataFrame:
+        """:meth:`code` as a long table: ``input, rank, code, name, score, confidence, decision``
+        (``confidence`` and ``decision`` repeat on every rank row of one input)."""
+        titles = list(titles) if not isinstance(titles, str) else titles
+        rows = [
+            (c.title, rank, code, self._name(code), score, c.confidence, c.decision)
+            for c in self.code(titles, k, threshold)
+            for rank, (code, score) in enumerate(c.suggestions, start=1)
+        ]
+        return pd.DataFrame(rows, columns=["input", "rank", "code", "name", "score", "confidence", "decision"])
 
     def predict_frame(self, titles: Sequence[str], k: int = 10) -> pd.DataFrame:
         """Top-``k`` codes as a long table: ``input, rank, code, name, score`` (rank from 1)."""
@@ -380,7 +582,7 @@ def cache_dir() -> Path | None:
 
 
 def _fit_svm(matrix, labels: np.ndarray, weights: np.ndarray, C: float, texts: list[str],
-             ngram_range: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+             ngram_range: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fit the linear SVM, or load its arrays from the cache (plain ``.npz``, never pickle).
 
     The cache key hashes everything the fit depends on (training texts, labels,
@@ -393,7 +595,7 @@ def _fit_svm(matrix, labels: np.ndarray, weights: np.ndarray, C: float, texts: l
 
     h = hashlib.sha256()
     for part in ("\x1f".join(texts), labels.astype(np.int64).tobytes(), np.asarray(weights, np.float64).tobytes(),
-                 repr((C, ngram_range, sklearn.__version__, "svm-v1"))):
+                 repr((C, ngram_range, sklearn.__version__, "svm-v2"))):
         h.update(part.encode("utf-8") if isinstance(part, str) else part)
     folder = cache_dir()
     path = folder / f"coder-svm-{h.hexdigest()[:24]}.npz" if folder else None

@@ -62,6 +62,10 @@ ACTION_LABELS = {
     "followups_due": _l("Viewed follow-up calls due"),
     "followup": _l("Follow-up call recorded"),
     "export_outcomes": _l("Outcome event log exported"),
+    "code_auto": _l("Occupation codes set automatically"),
+    "code_confirm": _l("Occupation code confirmed"),
+    "code_export": _l("Confirmed codes exported"),
+    "code_import": _l("Confirmed codes imported"),
 }
 #: Actions written to the log (codes).
 ACTIONS = tuple(ACTION_LABELS)

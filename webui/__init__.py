@@ -209,7 +209,11 @@ def _prune_audit(app: Flask) -> None:
     """Apply the audit retention setting (start-up)."""
     from .audit import prune, retention_days
 
+    from sqlalchemy import inspect
+
     days = retention_days(app.config)
+    if not inspect(app.extensions["matcher_engine"]).has_table("audit_log"):
+        return  # schema not created yet (AUTO_MIGRATE off): nothing to prune
     session = db.new_session(app)
     try:
         prune(session, days)

@@ -130,9 +130,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         LOGIN_LOCK_MAX_SECONDS=3600,
         LOGIN_IP_MAX_FAILURES=100,     # per client address per window (an office shares one)
         LOGIN_WINDOW_SECONDS=15 * 60,
-        MATCHES_K=10,
+        MATCHES_K=None,                # list lengths: None = the market settings' top_k (as every face)
         SERVE_BLAS_THREADS=1,  # BLAS threads per process after the start-up fit (webui.engine.warm_up)
-        CANDIDATES_K=10,
+        CANDIDATES_K=None,
         SEARCH_LIMIT=50,
         MATCH_SETTINGS=os.environ.get("MATCHER_SETTINGS") or None,
     )

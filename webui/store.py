@@ -307,8 +307,13 @@ def import_frames(session: Session, seekers: pd.DataFrame | None, vacancies: pd.
 
 
 def import_files(session: Session, seekers_path: str | Path | None, vacancies_path: str | Path | None,
-                 outcomes_path: str | Path | None = None, *, user_id: int | None = None) -> ImportSummary:
+                 outcomes_path: str | Path | None = None, *, user_id: int | None = None,
+                 reference_date: dt.date | None = None) -> ImportSummary:
     """Load files through the foundation loader (validation, rejects), then import.
+
+    Ages from birth dates and the 4045 group are computed at ``reference_date``
+    (the faces pass :func:`webui.engine.import_reference_date`, the market's
+    date; default today).
 
     Raises :class:`matcher.errors.InputFileError` when a file cannot be read
     or lacks required columns; rejected rows are recorded on the import, not
@@ -319,7 +324,7 @@ def import_files(session: Session, seekers_path: str | Path | None, vacancies_pa
 
     results, counts, files = {}, {}, {}
     if seekers_path is not None:
-        results["seekers"] = load_seekers(seekers_path)
+        results["seekers"] = load_seekers(seekers_path, reference_date)
     if vacancies_path is not None:
         results["vacancies"] = load_vacancies(vacancies_path)
     if outcomes_path is not None:

@@ -9,7 +9,7 @@ from conftest import PASSWORD, login
 from sqlalchemy import func, select
 
 from webui.db import new_session
-from webui.engine import get_fitted
+from webui.engine import get_fitted, list_length
 from webui.models import AuditEntry, OutcomeEvent, Referral, Seeker, Vacancy
 
 
@@ -310,7 +310,7 @@ def test_seeker_page_ranks_posts_as_the_matcher_does(admin_client, app):
         seeker = s.get(Seeker, "S0000")
         if seeker.accepts_shift_work is False:
             mask &= ~fitted.vacancy_shift
-        expected = [m.to_dict()["vacancy_id"] for m in fitted.matcher.for_seeker("S0000", app.config["MATCHES_K"], vacancy_mask=mask)]
+        expected = [m.to_dict()["vacancy_id"] for m in fitted.matcher.for_seeker("S0000", list_length(fitted, app.config["MATCHES_K"]), vacancy_mask=mask)]
         s.close()
     assert shown and shown == expected
     assert "V0029" not in shown  # expired posts are not offered

@@ -169,6 +169,87 @@ GROUP_EN = {"all": "all", "none": "no priority group", **vocab.labels("group", "
 STATUS = {"unmatched": ("无匹配", "unmatched"), "weak": ("匹配较弱", "weak")}
 
 
+#: The method table's parameters: (zh, en) names; the identifier (the option or setting a user passes)
+#: is shown beside them as code.
+OPTION_NAMES: dict[str, tuple[str, str]] = {
+    "threshold": ("好匹配门槛", "good-match threshold"), "few": ("好候选不足线", "short of candidates below"),
+    "weak": ("弱匹配线（好岗位数）", "weakly matched below (good posts)"),
+    "top_k": ("候选池长度", "candidate pool length"),
+    "wage_target": ("工资目标（好候选人数）", "wage target (good candidates)"),
+    "market_ratio": ("远低于市场的比例", "far-below-market ratio"),
+    "training_sample": ("培训重算抽样上限", "training re-scoring sample"),
+    "courses": ("限定课程", "courses considered"),
+    "max_wage_posts": ("工资反事实岗位上限", "wage counterfactuals: posts at most"),
+    "max_wage_seekers": ("工资反事实求职者上限", "wage counterfactuals: seekers at most"),
+    "seed": ("随机种子", "random seed"), "charts": ("图表", "charts"), "lang": ("语言", "language"),
+    "weights": ("各部分权重", "component weights"), "reference_date": ("参考日期", "reference date"),
+    "market": ("市场数据", "market data"), "timings": ("耗时（秒）", "time taken (s)"),
+}
+#: Score components (the weights' keys), as the report names them.
+COMPONENT_NAMES: dict[str, tuple[str, str]] = {
+    "skills": ("技能", "skills"), "occupation": ("职业/经历", "occupation"), "education": ("学历", "education"),
+    "wage": ("薪资", "wage"), "place": ("地点", "place"), "conditions": ("工作条件", "conditions"),
+    "outcome": ("结果模型", "outcome model"), "priority": ("重点群体", "priority"),
+}
+#: Steps of the report's run time.
+TIMING_NAMES: dict[str, tuple[str, str]] = {
+    "pool": ("候选池", "candidate pool"), "score_pool": ("候选池评分", "scoring the pool"),
+    "supply_demand": ("供需", "supply and demand"), "causes": ("原因", "causes"),
+    "wages_education_compliance": ("薪资、学历与合规", "wages, education and compliance"),
+    "training": ("培训", "training"), "wage_counterfactuals": ("薪资反事实", "wage counterfactuals"),
+    "charts": ("图表", "charts"), "retention": ("留任", "retention"), "total": ("合计", "total"),
+}
+LANG_NAMES = {"zh": ("中文", "Chinese"), "en": ("英文", "English"), "both": ("中文和英文", "Chinese and English")}
+SOURCE_NAMES = {"fitted": ("为本报告拟合", "fitted for this report"),
+                "loaded": ("读取已保存的市场", "the saved market, loaded")}
+ROLE_NAMES = {"seekers": ("求职者", "seekers"), "vacancies": ("岗位", "vacancies"), "outcomes": ("推荐结果", "outcomes")}
+
+
+def _number(x: Any) -> str:
+    if isinstance(x, (bool, np.bool_)):
+        raise TypeError("a bool is not a number")
+    if isinstance(x, (int, np.integer)):
+        return f"{int(x):,}"
+    return f"{float(x):g}"
+
+
+def _named(names: dict[str, tuple[str, str]], key: str, i: int) -> str:
+    return names.get(key, (key, key))[i]
+
+
+def option_value(key: str, v: Any) -> tuple[str, str]:
+    """A method-table value as words, ``(zh, en)``: never ``None``, ``True``/``False`` or a dict repr."""
+    if key == "lang" and isinstance(v, str):
+        return LANG_NAMES.get(v, (v, v))
+    if isinstance(v, (bool, np.bool_)):
+        return ("是", "yes") if v else ("否", "no")
+    if v is None:
+        return ("全部课程", "all courses") if key == "courses" else ("未设置", "not set")
+    if isinstance(v, dict):
+        if key == "timings":
+            return ("；".join(f"{_named(TIMING_NAMES, k, 0)} {_number(x)}" for k, x in v.items()),
+                    "; ".join(f"{_named(TIMING_NAMES, k, 1)} {_number(x)}" for k, x in v.items()))
+        names = COMPONENT_NAMES if key == "weights" else {}
+        return ("；".join(f"{_named(names, k, 0)} {option_value(k, x)[0]}" for k, x in v.items()),
+                "; ".join(f"{_named(names, k, 1)} {option_value(k, x)[1]}" for k, x in v.items()))
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return "、".join(str(i) for i in v) or "—", ", ".join(str(i) for i in v) or "—"
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return _number(v), _number(v)
+    return str(v), str(v)
+
+
+def _market_value(mk: dict[str, Any]) -> tuple[str, str]:
+    src = SOURCE_NAMES.get(mk.get("source", "fitted"), (mk.get("source", "fitted"),) * 2)
+    parts: list[tuple[str, str]] = [src]
+    for role, info in (mk.get("inputs") or {}).items():
+        rz, re_ = ROLE_NAMES.get(role, (role, role))
+        file = info.get("file")
+        sha = f" sha256 {info['sha256'][:12]}" if info.get("sha256") else ""
+        parts.append((f"{rz} {file or '（内存数据）'}{sha}", f"{re_} {file or '(in-memory data)'}{sha}"))
+    return "；".join(p[0] for p in parts), "; ".join(p[1] for p in parts)
+
+
 @dataclass
 class Cell:
     text: Any
@@ -297,12 +378,11 @@ def render_html(report: dict[str, Any], lang: str = "both", max_rows: int = MAX_
             f"To bound run time, {meta['training_sampled']:,} of {meta['training_targets']:,} seekers were re-scored "
             f"(fixed-seed sample); counts are sample counts — multiply by {meta['training_scale']:.1f} for a city estimate.")
     mk = meta.get("market") or {}
-    mk_line = ", ".join([mk.get("source", "fitted")] + [f"{r} {i.get('file') or 'frame'}"
-                                                        + (f" sha256 {i['sha256'][:12]}" if i.get("sha256") else "")
-                                                        for r, i in (mk.get("inputs") or {}).items()])
-    opts = pd.DataFrame({"option": list(opt.keys()) + ["weights", "reference_date", "market", "timings (s)"],
-                         "value": [str(v) for v in opt.values()] + [str(meta["weights"]), meta["reference_date"],
-                                                                    mk_line, str(meta["timings"])]})
+    params = [*opt.items(), ("weights", meta["weights"]), ("reference_date", meta["reference_date"]),
+              ("market", None), ("timings", meta["timings"])]
+    opts = pd.DataFrame({"option": [k for k, _ in params],
+                         "value": [_market_value(mk) if k == "market" else option_value(k, v) for k, v in params]})
+    option_cell = lambda k: L.pair(*OPTION_NAMES.get(k, (k, k))) + Markup(" <code>{}</code>").format(k)  # noqa: E731
     tables = {
         "supply_demand": _table(L, report["supply_demand"], ["group", "name", "seekers_wanting", "seekers_able",
                                                                "seekers_either", "posts", "openings", "posts_few_good",
@@ -332,7 +412,9 @@ def render_html(report: dict[str, Any], lang: str = "both", max_rows: int = MAX_
         "course_impact": course_tb,
         "training": _table(L, report["training"], ["seeker_id", "rank", "course", "skill", "good_before",
                                                    "good_after", "gain", "new_vacancy_ids"], max_rows),
-        "options": _table(L, opts, ["option", "value"], 40),
+        "options": _table(L, opts, ["option", "value"], 40,
+                          special={"option": option_cell,
+                                   "value": lambda v: L.pair(*v) if v[0] != v[1] else escape(v[0])}),
     }
     kpis = [
         {"value": f"{meta['n_seekers']:,}", "label": L.pair("登记求职者", "registered seekers")},

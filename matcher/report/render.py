@@ -38,10 +38,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "supply_demand": ("供需对比（职业小类）", "Supply and demand by occupation group"),
     "supply_demand_text": (
         "按2022年职业分类大典小类：有求职意向的求职者、有相关工作经历的求职者与在招岗位、招聘人数。"
-        "“好候选不足的岗位”指好的匹配少于max({few}, 招聘人数)的岗位。",
+        "“好候选不足的岗位”指好的匹配少于{few}与招聘人数中较大者的岗位。",
         "By minor group of the 2022 classification: seekers who want the work (desired titles), seekers who "
         "have done it (experience), open posts and openings. 'Posts short of good candidates' have fewer "
-        "good matches than max({few}, openings)."),
+        "good matches than {few} or the number of openings, whichever is larger."),
     "fig_supply_demand": ("图1 招聘人数与求职者人数（按职业小类）", "Figure 1 Openings vs seekers by occupation group"),
     "unfilled_posts": ("岗位为何空缺", "Why posts go unfilled"),
     "unfilled_posts_text": (
@@ -67,7 +67,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "同一职业小类中岗位薪资（区间上限）与求职者期望（区间下限）的分布，与评分中的薪资比较一致；“面议”不计。"
         "当地最低工资{minimum_wage:.0f}元/月。",
         "Offered wages (top of range) vs expected wages (bottom of range) in the same occupation group, as "
-        "the wage dimension compares them; negotiable (面议) left out. Local minimum wage {minimum_wage:.0f} yuan/month."),
+        "the wage dimension compares them; negotiable wages left out. Local minimum wage {minimum_wage:.0f} yuan/month."),
     "fig_wages": ("图3 岗位薪资与求职者期望（元/月，虚线为最低工资）",
                   "Figure 3 Offered vs expected wages (yuan/month; dashed: minimum wage)"),
     "low_pay": ("低于最低工资或明显低于市场（<{market_ratio}×同类中位数）的岗位",
@@ -114,9 +114,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "({hired}); the same rule as the nightly batch, single matches and the web overview."),
     "pool_dt": ("候选池", "Candidate pool"),
     "pool_dd": (
-        "每名求职者的前{pool_k}个岗位与每个岗位的前{pool_k}名求职者（来源：{pool_source}，共{pool_pairs}对）。"
+        "每名求职者的前{pool_k}个岗位与每个岗位的前{pool_k}名求职者（来源：{pool_source_zh}，共{pool_pairs}对）。"
         "好匹配数在少于{pool_k}时是精确的。",
-        "Each seeker's {pool_k} best posts and each post's {pool_k} best seekers (source: {pool_source}, "
+        "Each seeker's {pool_k} best posts and each post's {pool_k} best seekers (source: {pool_source_en}, "
         "{pool_pairs} pairs). Good-match counts are exact below {pool_k}."),
     "pass_dt": ("及格线", "Pass marks"),
     "pass_dd": ("{pass_zh}", "{pass_en}"),
@@ -330,7 +330,8 @@ def render_html(report: dict[str, Any], lang: str = "both", max_rows: int = MAX_
                 n_posts_few=meta["n_posts_few"], openings_few=meta["openings_few"], n_unmatched=meta["n_unmatched"],
                 n_weak=meta["n_weak"], minimum_wage=meta["minimum_wage"], market_ratio=opt["market_ratio"],
                 wage_target=opt["wage_target"], pool_k=meta["pool_k"], pool_pairs=f"{meta['pool_pairs']:,}",
-                pool_source={"batch": "nightly batch", "scored": "scored for this report"}[meta["pool_source"]],
+                pool_source_zh={"batch": "夜间批处理", "scored": "本报告评分"}[meta["pool_source"]],
+                pool_source_en={"batch": "nightly batch", "scored": "scored for this report"}[meta["pool_source"]],
                 max_rows=max_rows, reference_date=meta["reference_date"], hired=meta.get("hired", 0),
                 pass_zh="；".join(f"{CAUSE_ZH[d].split('/')[0]} {v:.2f}" for d, v in pm.items()),
                 pass_en="; ".join(f"{d} {v:.2f}" for d, v in pm.items()))

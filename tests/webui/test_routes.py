@@ -532,3 +532,16 @@ def test_imports_are_admin_only(app, client):
     login(client, "city")
     assert client.get("/imports/").status_code == 403
     assert client.get("/imports/1").status_code == 403
+
+
+def test_detail_pages_show_one_number_once(app, admin_client):
+    """An expected wage or an offer with equal ends reads "4,000", not "4,000–4,000"."""
+    s = _session(app)
+    s.get(Seeker, "S0001").expected_wage_min = s.get(Seeker, "S0001").expected_wage_max = 4000
+    s.get(Vacancy, "V0001").wage_min = s.get(Vacancy, "V0001").wage_max = 5200
+    s.commit()
+    s.close()
+    seeker = admin_client.get("/seekers/S0001").data.decode()
+    vacancy = admin_client.get("/vacancies/V0001").data.decode()
+    assert "4,000" in seeker and "4,000–4,000" not in seeker
+    assert "5,200" in vacancy and "5,200–5,200" not in vacancy

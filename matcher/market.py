@@ -87,21 +87,16 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
 
 
 def hires_from_outcomes(outcomes: pd.DataFrame | None, reference_date: _dt.date | None = None) -> dict[str, int]:
-    """Recorded hires per vacancy: referrals (seeker, vacancy pairs) whose latest outcome is ``hired``.
+    """Openings held per vacancy: referrals (seeker, vacancy pairs) whose latest outcome is ``hired`` or
+    ``employed`` (a follow-up call found the person still there); ``left`` releases the opening.
 
-    The latest event of a pair is the one with the latest date (file order
-    breaks ties), as the web UI's referral status. Events after
-    ``reference_date`` are ignored.
+    The one rule of :func:`matcher.outcomes.events.hires_per_vacancy`, which
+    the web UI's hire count uses too. Events after ``reference_date`` are
+    ignored.
     """
-    if outcomes is None or len(outcomes) == 0:
-        return {}
-    o = outcomes[["seeker_id", "vacancy_id", "date", "outcome"]].copy()
-    o["_row"] = np.arange(len(o))
-    if reference_date is not None:
-        o = o[pd.to_datetime(o["date"]) <= pd.Timestamp(reference_date)]
-    last = o.sort_values(["date", "_row"]).groupby(["seeker_id", "vacancy_id"], sort=False).tail(1)
-    counts = last.loc[last["outcome"] == "hired", "vacancy_id"].astype(str).value_counts()
-    return {str(k): int(v) for k, v in counts.items()}
+    from matcher.outcomes.events import hires_per_vacancy
+
+    return hires_per_vacancy(outcomes, reference_date) if outcomes is not None else {}
 
 
 def make_coder(cache_dir: str | Path | None = None) -> Any:

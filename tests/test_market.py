@@ -80,6 +80,31 @@ def test_hires_from_outcomes_use_the_latest_event_of_each_referral():
     assert hires_from_outcomes(o, dt.date(2024, 6, 1)) == {"V1": 2}
 
 
+#: A hand-built event log: (seeker, vacancy, date, outcome), in file order.
+HIRE_LOG = [
+    ("S1", "V1", "2024-01-01", "referred"), ("S1", "V1", "2024-01-10", "hired"),
+    ("S1", "V1", "2024-03-10", "employed"),                       # still there at the follow-up call: holds
+    ("S2", "V1", "2024-01-05", "hired"), ("S2", "V1", "2024-02-20", "left"),   # left: the opening is free again
+    ("S3", "V2", "2024-02-01", "left"), ("S3", "V2", "2024-02-01", "hired"),   # same day: left comes after hired
+    ("S4", "V2", "2024-02-01", "hired"), ("S4", "V2", "2024-04-01", "employed"),
+    ("S5", "V2", "2024-02-01", "interviewed"),                                  # never hired
+    ("S6", "V3", "2024-01-01", "hired"), ("S6", "V3", "2024-03-01", "left"),
+    ("S6", "V3", "2024-08-01", "hired"),                                        # hired again after the date
+]
+
+
+def hire_log() -> pd.DataFrame:
+    return pd.DataFrame(HIRE_LOG, columns=["seeker_id", "vacancy_id", "date", "outcome"]).assign(
+        date=lambda d: pd.to_datetime(d["date"]))
+
+
+def test_hires_count_hired_and_employed_and_left_releases_the_opening():
+    assert hires_from_outcomes(hire_log()) == {"V1": 1, "V2": 1, "V3": 1}
+    assert hires_from_outcomes(hire_log(), dt.date(2024, 6, 1)) == {"V1": 1, "V2": 1}
+    # before S2 left and before S6 left, both held an opening
+    assert hires_from_outcomes(hire_log(), dt.date(2024, 2, 1)) == {"V1": 2, "V2": 1, "V3": 1}
+
+
 def test_hires_close_filled_posts_everywhere(files):
     mk = build_market(files["seekers"], files["vacancies"], settings=SETTINGS)
     vid = str(mk.vacancies.loc[mk.open_mask, "vacancy_id"].iloc[0])

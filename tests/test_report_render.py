@@ -70,6 +70,27 @@ def test_languages_and_no_personal_data(report, sample):
         assert not any(p in text for p in phones[:200])
 
 
+def test_method_table_speaks_words_not_python(report):
+    """The parameter table shows no None, True/False or dict reprs: words in the report's language."""
+    import re
+
+    from matcher.report.render import render_html
+    rep = {**report, "meta": {**report["meta"], "options": {**report["meta"]["options"], "courses": None,
+                                                            "charts": False}}}
+    for lang, words in (("zh", ["全部课程", "否", "中文和英文", "技能 0.15", "合计"]),
+                        ("en", ["all courses", "no", "Chinese and English", "skills 0.15", "total"])):
+        html = render_html(rep, lang)
+        method = html[html.index('id="method"'):]
+        table = re.sub(r"<code>.*?</code>", " ", re.findall(r"<table>.*?</table>", method, re.S)[-1])
+        text = re.sub(r"<[^>]+>", " ", table)
+        for bad in ("None", "True", "False", "{", "'"):
+            assert bad not in text, (lang, bad)
+        for w in words:
+            assert w in text, (lang, w)
+        if lang == "zh":
+            assert not re.search(r"[A-Za-z]{3,}", text.replace("sha256", "")), text
+
+
 def test_unknown_language_is_refused(report):
     from matcher.errors import MatcherError
     from matcher.report.render import render_html

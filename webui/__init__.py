@@ -130,9 +130,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         LOGIN_LOCK_MAX_SECONDS=3600,
         LOGIN_IP_MAX_FAILURES=100,     # per client address per window (an office shares one)
         LOGIN_WINDOW_SECONDS=15 * 60,
-        MATCHES_K=10,
+        MATCHES_K=None,                # list lengths: None = the market settings' top_k (as every face)
         SERVE_BLAS_THREADS=1,  # BLAS threads per process after the start-up fit (webui.engine.warm_up)
-        CANDIDATES_K=10,
+        CANDIDATES_K=None,
         SEARCH_LIMIT=50,
         MATCH_SETTINGS=os.environ.get("MATCHER_SETTINGS") or None,
     )
@@ -210,7 +210,11 @@ def _prune_audit(app: Flask) -> None:
     """Apply the audit retention setting (start-up)."""
     from .audit import prune, retention_days
 
+    from sqlalchemy import inspect
+
     days = retention_days(app.config)
+    if not inspect(app.extensions["matcher_engine"]).has_table("audit_log"):
+        return  # schema not created yet (AUTO_MIGRATE off): nothing to prune
     session = db.new_session(app)
     try:
         prune(session, days)

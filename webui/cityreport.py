@@ -255,15 +255,37 @@ def latest():
     return redirect(url_for("cityreport.view", name=reports[0]["name"]))
 
 
+#: The way back to the app, in the report's language(s): (zh, en).
+BACK_TEXT = ("← 返回攀枝花市就业服务 · 人岗匹配", "← Back to Panzhihua job matching")
+
+
+def with_back_link(text: str, href: str) -> str:
+    """The stored report with a link back to the app at the start of its header navigation, worded in
+    the report's own language (both, with the report's toggle, for a bilingual report). No inline
+    style or script is added, so the report's hash-based CSP still holds."""
+    zh, en = BACK_TEXT
+    if 'button class="lang"' in text:
+        label = (f'<span class="l-zh">{htmllib.escape(zh)}</span>'
+                 f'<span class="l-en" lang="en">{htmllib.escape(en)}</span>')
+    elif re.search(r'<html[^>]*\blang="en"', text):
+        label = htmllib.escape(en)
+    else:
+        label = htmllib.escape(zh)
+    link = f'<a href="{htmllib.escape(href)}" id="report-back">{label}</a>'
+    if "<nav>" in text:
+        return text.replace("<nav>", "<nav>" + link, 1)
+    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + f"<nav>{link}</nav>", text, count=1)
+
+
 @bp.get("/view/<name>")
 def view(name: str):
-    """One stored report, served as-is with its own strict Content-Security-Policy."""
+    """One stored report, served with a link back to the app and its own strict Content-Security-Policy."""
     if not NAME_RE.match(name):
         abort(404)
     path = _jobs().folder / name
     if not path.is_file():
         abort(404)
-    text = path.read_text(encoding="utf-8")
+    text = with_back_link(path.read_text(encoding="utf-8"), url_for("cityreport.index"))
     resp = make_response(text)
     resp.headers["Content-Type"] = "text/html; charset=utf-8"
     resp.headers["Content-Security-Policy"] = report_csp(text)

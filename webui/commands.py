@@ -229,6 +229,7 @@ def import_command(seekers: Path, vacancies: Path, outcomes: Path | None, show: 
     matcher in the background (it keeps serving the previous fit meanwhile).
     """
     from webui.db import new_session
+    from webui.engine import app_import_date
     from webui.store import import_files
 
     from webui.audit import write
@@ -236,7 +237,8 @@ def import_command(seekers: Path, vacancies: Path, outcomes: Path | None, show: 
     app = _app()
     session = new_session(app)
     try:
-        summary = import_files(session, seekers, vacancies, outcomes)
+        summary = import_files(session, seekers, vacancies, outcomes,
+                               reference_date=app_import_date(app))
         write(session, "import_cli", username=f"cli:{_os_user()}", detail=f"import {summary.import_id}")
     finally:
         session.close()

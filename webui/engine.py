@@ -63,6 +63,28 @@ def reference_date(session: Session, settings: object = None) -> dt.date:
     return done.date() if done is not None else dt.date.today()
 
 
+def import_reference_date(settings: object = None) -> dt.date:
+    """The date an import computes ages and the 4045 group at: the settings' ``reference_date`` when set,
+    else today (the import becomes the newest, so :func:`reference_date` gives the same day and the
+    fitted market, the batch and the report agree on every seeker's age)."""
+    st = read_settings(settings)
+    return st.reference_day() if st.reference_date else dt.date.today()
+
+
+def app_import_date(app: Flask) -> dt.date:
+    """:func:`import_reference_date` under the settings ``app``'s market is fitted with."""
+    cache = app.extensions.get("matcher_cache")
+    return import_reference_date(cache.settings if cache is not None else app.config.get("MATCH_SETTINGS"))
+
+
+def list_length(fitted: "Fitted", override: object = None) -> int:
+    """List length of a web page: a config override (``MATCHES_K``/``CANDIDATES_K``) when set, else the
+    market's ``settings.top_k`` — the length every other face uses."""
+    if override is not None:
+        return int(override)
+    return int(fitted.matcher.settings.top_k)
+
+
 def _read_hires(session: Session) -> dict[str, int]:
     rows = session.execute(select(Vacancy.vacancy_id, Vacancy.hired_count).where(Vacancy.hired_count > 0)).all()
     return {str(v): int(n) for v, n in rows}

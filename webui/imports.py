@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -37,6 +37,7 @@ from matcher.schema import TABLES
 from .audit import record
 from .auth import admin_required
 from .db import get_session
+from .engine import app_import_date
 from .models import Import
 from .store import import_files
 
@@ -192,7 +193,8 @@ def index():
                 return redirect(url_for("imports.index"))
             try:
                 summary = import_files(db, paths["seekers"], paths["vacancies"], paths["outcomes"],
-                                       user_id=current_user.id)
+                                       user_id=current_user.id,
+                                       reference_date=app_import_date(current_app._get_current_object()))
             except FileProblem as exc:
                 db.rollback()
                 flash(problem_message(exc, names.get(exc.file, exc.file)), "error")

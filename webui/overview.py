@@ -18,6 +18,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from matcher.outcomes.events import IN_JOB
+
 from .db import get_session
 from .engine import Fitted, get_fitted
 from .models import Referral, Seeker, Vacancy
@@ -148,7 +150,7 @@ def index():
         "vacancies": db.scalar(select(func.count()).select_from(Vacancy)) or 0,
         "vacancies_open": 0, "openings_open": 0, "reference_date": None,
         "referrals": db.scalar(select(func.count()).select_from(Referral)) or 0,
-        "hired": db.scalar(select(func.count()).select_from(Referral).where(Referral.status == "hired")) or 0,
+        "hired": db.scalar(select(func.count()).select_from(Referral).where(Referral.status.in_(IN_JOB))) or 0,
     }
     outcome_rows = db.execute(select(Referral.status, func.count()).group_by(Referral.status)).all()
     fitted = get_fitted(db)

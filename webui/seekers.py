@@ -21,7 +21,7 @@ from matcher.errors import MatcherError
 from .audit import commit_audit, record
 from .access import get_seeker_or_404
 from .db import get_session
-from .engine import get_fitted
+from .engine import get_fitted, list_length
 from .masking import REVEAL_PURPOSES
 from .models import Referral, Seeker, Vacancy
 from .nightly import current_run
@@ -122,7 +122,7 @@ def ranked_posts(db: Session, seeker: Seeker, filters: dict, mode: str = "plain"
     fitted = get_fitted(db)
     if fitted is None:
         return [], _("No data has been imported yet.")
-    k = current_app.config["MATCHES_K"]
+    k = list_length(fitted, current_app.config.get("MATCHES_K"))
     mask = fitted.vacancy_mask(db, district=filters["district"] or None, min_wage=filters["min_wage"],
                                welfare_only=filters["welfare"], include_shift=filters["shift"])
     run = current_run()

@@ -153,11 +153,11 @@ def upsert_vacancies(session: Session, frame: pd.DataFrame, import_id: int | Non
 
 
 def set_referral_status(referral: Referral) -> None:
-    """Set ``status``/``status_date`` from the referral's latest event (by date, then id)."""
-    from matcher.outcomes.events import STEP
+    """Set ``status``/``status_date`` from the referral's latest event (the event log's order:
+    :func:`matcher.outcomes.events.event_order` — date, same-day step, then id)."""
+    from matcher.outcomes.events import event_order
 
-    # same-day events in the event log's order (referred → … → hired → employed → left), then by id
-    events = sorted(referral.events, key=lambda e: (e.date, STEP.get(e.outcome, 0), e.id or 0))
+    events = sorted(referral.events, key=lambda e: event_order(e.date, e.outcome, e.id or 0))
     if events:
         referral.status, referral.status_date = events[-1].outcome, events[-1].date
     else:
@@ -165,16 +165,23 @@ def set_referral_status(referral: Referral) -> None:
         referral.status_date = referral.created_at.date() if referral.created_at else None
 
 
-#: Referral statuses that hold one of the post's openings: hired, and still there at a follow-up call.
-IN_JOB = ("hired", "employed")
-
-
 def recount_hired(session: Session, vacancy_ids: Iterable[str]) -> None:
-    """Recompute ``hired_count`` (referrals whose status is :data:`IN_JOB`) for these vacancies."""
-    for vid in set(vacancy_ids):
-        n = session.scalar(select(func.count(Referral.id)).where(
-            Referral.vacancy_id == vid, Referral.status.in_(IN_JOB))) or 0
-        session.execute(update(Vacancy).where(Vacancy.vacancy_id == vid).values(hired_count=n))
+    """Recompute ``hired_count`` for these vacancies with the market's rule
+    (:func:`matcher.outcomes.events.hires_per_vacancy`: referrals whose latest event is ``hired`` or
+    ``employed``; ``left`` releases the opening), so the web and the batch count the same hires."""
+    from matcher.outcomes.events import hires_per_vacancy
+
+    ids = sorted(set(vacancy_ids))
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start:start + _CHUNK]
+        rows = session.execute(
+            select(OutcomeEvent.referral_id, Referral.vacancy_id, OutcomeEvent.date, OutcomeEvent.outcome)
+            .join(Referral, Referral.id == OutcomeEvent.referral_id)
+            .where(Referral.vacancy_id.in_(part)).order_by(OutcomeEvent.id)).all()
+        events = pd.DataFrame(rows, columns=["referral_id", "vacancy_id", "date", "outcome"])
+        held = hires_per_vacancy(events, by=("referral_id",))
+        for vid in part:
+            session.execute(update(Vacancy).where(Vacancy.vacancy_id == vid).values(hired_count=held.get(vid, 0)))
 
 
 def import_outcomes(session: Session, frame: pd.DataFrame, user_id: int | None = None) -> dict[str, int]:
@@ -300,8 +307,13 @@ def import_frames(session: Session, seekers: pd.DataFrame | None, vacancies: pd.
 
 
 def import_files(session: Session, seekers_path: str | Path | None, vacancies_path: str | Path | None,
-                 outcomes_path: str | Path | None = None, *, user_id: int | None = None) -> ImportSummary:
+                 outcomes_path: str | Path | None = None, *, user_id: int | None = None,
+                 reference_date: dt.date | None = None) -> ImportSummary:
     """Load files through the foundation loader (validation, rejects), then import.
+
+    Ages from birth dates and the 4045 group are computed at ``reference_date``
+    (the faces pass :func:`webui.engine.import_reference_date`, the market's
+    date; default today).
 
     Raises :class:`matcher.errors.InputFileError` when a file cannot be read
     or lacks required columns; rejected rows are recorded on the import, not
@@ -312,7 +324,7 @@ def import_files(session: Session, seekers_path: str | Path | None, vacancies_pa
 
     results, counts, files = {}, {}, {}
     if seekers_path is not None:
-        results["seekers"] = load_seekers(seekers_path)
+        results["seekers"] = load_seekers(seekers_path, reference_date)
     if vacancies_path is not None:
         results["vacancies"] = load_vacancies(vacancies_path)
     if outcomes_path is not None:

@@ -22,7 +22,7 @@ from matcher.errors import MatcherError
 from .audit import commit_audit, record
 from .auth import can_see_seeker
 from .db import get_session
-from .engine import get_fitted, market_day
+from .engine import get_fitted, list_length, market_day
 from .models import Referral, Seeker, Vacancy
 from .nightly import current_run
 from .rankings import batch_state, capacity_candidates, list_mode, match_dict, with_rows
@@ -116,7 +116,7 @@ def ranked_candidates(db: Session, v: Vacancy, mode: str = "plain") -> tuple[lis
     if fitted is None:
         return [], _("No data has been imported yet.")
     scope = None if current_user.is_admin else current_user.district
-    k = current_app.config["CANDIDATES_K"]
+    k = list_length(fitted, current_app.config.get("CANDIDATES_K"))
     run = current_run()
     try:
         if mode == "capacity" and run is not None:

@@ -34,6 +34,43 @@ STEP = {"referred": 0, "interviewed": 1, "rejected": 2, "declined": 2, "hired": 
 
 SPELL_COLUMNS = ["seeker_id", "vacancy_id", "hired_on", "end_on", "duration", "left", "reason", "censored"]
 
+#: Latest outcomes with which a referral holds one of the post's openings: hired, or still there at a
+#: follow-up call. ``left`` releases the opening again; every other outcome never took one.
+IN_JOB: tuple[str, ...] = ("hired", "employed")
+
+
+def event_order(date: object, outcome: str, seq: int) -> tuple:
+    """Sort key of one event within its referral: date, then the same-day order :data:`STEP`, then ``seq``
+    (file row or record id)."""
+    return (date, STEP.get(outcome, 0), seq)
+
+
+def hires_per_vacancy(events: pd.DataFrame, reference_date: _dt.date | None = None,
+                      by: tuple[str, ...] = ("seeker_id", "vacancy_id")) -> dict[str, int]:
+    """Openings held per vacancy: referrals whose latest outcome is in :data:`IN_JOB`.
+
+    THE hire-count rule; the market (``matcher.market.hires_from_outcomes``)
+    and the web store (``webui.store.recount_hired``) both call it.
+    ``events`` needs ``vacancy_id``, ``date``, ``outcome`` and the ``by``
+    columns that name one referral (default: the seeker–vacancy pair; the web
+    store passes its referral id). The latest event of a referral is the one
+    with the latest date, same-day events in the order :data:`STEP`
+    (referred → … → hired → employed → left), then row order. Events after
+    ``reference_date`` are ignored.
+    """
+    if events is None or len(events) == 0:
+        return {}
+    cols = list(dict.fromkeys([*by, "vacancy_id", "date", "outcome"]))
+    o = events[cols].copy()
+    o["_date"] = pd.to_datetime(o["date"])
+    o["_step"] = o["outcome"].map(STEP).fillna(0)
+    o["_row"] = np.arange(len(o))
+    if reference_date is not None:
+        o = o[o["_date"] <= pd.Timestamp(reference_date)]
+    last = o.sort_values(["_date", "_step", "_row"], kind="stable").groupby(list(by), sort=False).tail(1)
+    counts = last.loc[last["outcome"].isin(IN_JOB), "vacancy_id"].astype(str).value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
+
 
 def check_order(events: pd.DataFrame) -> dict[object, str]:
     """Events that are out of order for their pair: ``{index label: reason}``.

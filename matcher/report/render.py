@@ -38,10 +38,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "supply_demand": ("供需对比（职业小类）", "Supply and demand by occupation group"),
     "supply_demand_text": (
         "按2022年职业分类大典小类：有求职意向的求职者、有相关工作经历的求职者与在招岗位、招聘人数。"
-        "“好候选不足的岗位”指好的匹配少于max({few}, 招聘人数)的岗位。",
+        "“好候选不足的岗位”指好的匹配少于{few}与招聘人数中较大者的岗位。",
         "By minor group of the 2022 classification: seekers who want the work (desired titles), seekers who "
         "have done it (experience), open posts and openings. 'Posts short of good candidates' have fewer "
-        "good matches than max({few}, openings)."),
+        "good matches than {few} or the number of openings, whichever is larger."),
     "fig_supply_demand": ("图1 招聘人数与求职者人数（按职业小类）", "Figure 1 Openings vs seekers by occupation group"),
     "unfilled_posts": ("岗位为何空缺", "Why posts go unfilled"),
     "unfilled_posts_text": (
@@ -67,7 +67,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "同一职业小类中岗位薪资（区间上限）与求职者期望（区间下限）的分布，与评分中的薪资比较一致；“面议”不计。"
         "当地最低工资{minimum_wage:.0f}元/月。",
         "Offered wages (top of range) vs expected wages (bottom of range) in the same occupation group, as "
-        "the wage dimension compares them; negotiable (面议) left out. Local minimum wage {minimum_wage:.0f} yuan/month."),
+        "the wage dimension compares them; negotiable wages left out. Local minimum wage {minimum_wage:.0f} yuan/month."),
     "fig_wages": ("图3 岗位薪资与求职者期望（元/月，虚线为最低工资）",
                   "Figure 3 Offered vs expected wages (yuan/month; dashed: minimum wage)"),
     "low_pay": ("低于最低工资或明显低于市场（<{market_ratio}×同类中位数）的岗位",
@@ -114,9 +114,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "({hired}); the same rule as the nightly batch, single matches and the web overview."),
     "pool_dt": ("候选池", "Candidate pool"),
     "pool_dd": (
-        "每名求职者的前{pool_k}个岗位与每个岗位的前{pool_k}名求职者（来源：{pool_source}，共{pool_pairs}对）。"
+        "每名求职者的前{pool_k}个岗位与每个岗位的前{pool_k}名求职者（来源：{pool_source_zh}，共{pool_pairs}对）。"
         "好匹配数在少于{pool_k}时是精确的。",
-        "Each seeker's {pool_k} best posts and each post's {pool_k} best seekers (source: {pool_source}, "
+        "Each seeker's {pool_k} best posts and each post's {pool_k} best seekers (source: {pool_source_en}, "
         "{pool_pairs} pairs). Good-match counts are exact below {pool_k}."),
     "pass_dt": ("及格线", "Pass marks"),
     "pass_dd": ("{pass_zh}", "{pass_en}"),
@@ -167,6 +167,87 @@ HEAD: dict[str, tuple[str, str]] = {
 GROUP_ZH = {"all": "全部", "none": "非重点群体", **vocab.labels("group", "zh")}
 GROUP_EN = {"all": "all", "none": "no priority group", **vocab.labels("group", "en")}
 STATUS = {"unmatched": ("无匹配", "unmatched"), "weak": ("匹配较弱", "weak")}
+
+
+#: The method table's parameters: (zh, en) names; the identifier (the option or setting a user passes)
+#: is shown beside them as code.
+OPTION_NAMES: dict[str, tuple[str, str]] = {
+    "threshold": ("好匹配门槛", "good-match threshold"), "few": ("好候选不足线", "short of candidates below"),
+    "weak": ("弱匹配线（好岗位数）", "weakly matched below (good posts)"),
+    "top_k": ("候选池长度", "candidate pool length"),
+    "wage_target": ("工资目标（好候选人数）", "wage target (good candidates)"),
+    "market_ratio": ("远低于市场的比例", "far-below-market ratio"),
+    "training_sample": ("培训重算抽样上限", "training re-scoring sample"),
+    "courses": ("限定课程", "courses considered"),
+    "max_wage_posts": ("工资反事实岗位上限", "wage counterfactuals: posts at most"),
+    "max_wage_seekers": ("工资反事实求职者上限", "wage counterfactuals: seekers at most"),
+    "seed": ("随机种子", "random seed"), "charts": ("图表", "charts"), "lang": ("语言", "language"),
+    "weights": ("各部分权重", "component weights"), "reference_date": ("参考日期", "reference date"),
+    "market": ("市场数据", "market data"), "timings": ("耗时（秒）", "time taken (s)"),
+}
+#: Score components (the weights' keys), as the report names them.
+COMPONENT_NAMES: dict[str, tuple[str, str]] = {
+    "skills": ("技能", "skills"), "occupation": ("职业/经历", "occupation"), "education": ("学历", "education"),
+    "wage": ("薪资", "wage"), "place": ("地点", "place"), "conditions": ("工作条件", "conditions"),
+    "outcome": ("结果模型", "outcome model"), "priority": ("重点群体", "priority"),
+}
+#: Steps of the report's run time.
+TIMING_NAMES: dict[str, tuple[str, str]] = {
+    "pool": ("候选池", "candidate pool"), "score_pool": ("候选池评分", "scoring the pool"),
+    "supply_demand": ("供需", "supply and demand"), "causes": ("原因", "causes"),
+    "wages_education_compliance": ("薪资、学历与合规", "wages, education and compliance"),
+    "training": ("培训", "training"), "wage_counterfactuals": ("薪资反事实", "wage counterfactuals"),
+    "charts": ("图表", "charts"), "retention": ("留任", "retention"), "total": ("合计", "total"),
+}
+LANG_NAMES = {"zh": ("中文", "Chinese"), "en": ("英文", "English"), "both": ("中文和英文", "Chinese and English")}
+SOURCE_NAMES = {"fitted": ("为本报告拟合", "fitted for this report"),
+                "loaded": ("读取已保存的市场", "the saved market, loaded")}
+ROLE_NAMES = {"seekers": ("求职者", "seekers"), "vacancies": ("岗位", "vacancies"), "outcomes": ("推荐结果", "outcomes")}
+
+
+def _number(x: Any) -> str:
+    if isinstance(x, (bool, np.bool_)):
+        raise TypeError("a bool is not a number")
+    if isinstance(x, (int, np.integer)):
+        return f"{int(x):,}"
+    return f"{float(x):g}"
+
+
+def _named(names: dict[str, tuple[str, str]], key: str, i: int) -> str:
+    return names.get(key, (key, key))[i]
+
+
+def option_value(key: str, v: Any) -> tuple[str, str]:
+    """A method-table value as words, ``(zh, en)``: never ``None``, ``True``/``False`` or a dict repr."""
+    if key == "lang" and isinstance(v, str):
+        return LANG_NAMES.get(v, (v, v))
+    if isinstance(v, (bool, np.bool_)):
+        return ("是", "yes") if v else ("否", "no")
+    if v is None:
+        return ("全部课程", "all courses") if key == "courses" else ("未设置", "not set")
+    if isinstance(v, dict):
+        if key == "timings":
+            return ("；".join(f"{_named(TIMING_NAMES, k, 0)} {_number(x)}" for k, x in v.items()),
+                    "; ".join(f"{_named(TIMING_NAMES, k, 1)} {_number(x)}" for k, x in v.items()))
+        names = COMPONENT_NAMES if key == "weights" else {}
+        return ("；".join(f"{_named(names, k, 0)} {option_value(k, x)[0]}" for k, x in v.items()),
+                "; ".join(f"{_named(names, k, 1)} {option_value(k, x)[1]}" for k, x in v.items()))
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return "、".join(str(i) for i in v) or "—", ", ".join(str(i) for i in v) or "—"
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return _number(v), _number(v)
+    return str(v), str(v)
+
+
+def _market_value(mk: dict[str, Any]) -> tuple[str, str]:
+    src = SOURCE_NAMES.get(mk.get("source", "fitted"), (mk.get("source", "fitted"),) * 2)
+    parts: list[tuple[str, str]] = [src]
+    for role, info in (mk.get("inputs") or {}).items():
+        rz, re_ = ROLE_NAMES.get(role, (role, role))
+        file = info.get("file")
+        sha = f" sha256 {info['sha256'][:12]}" if info.get("sha256") else ""
+        parts.append((f"{rz} {file or '（内存数据）'}{sha}", f"{re_} {file or '(in-memory data)'}{sha}"))
+    return "；".join(p[0] for p in parts), "; ".join(p[1] for p in parts)
 
 
 @dataclass
@@ -249,7 +330,8 @@ def render_html(report: dict[str, Any], lang: str = "both", max_rows: int = MAX_
                 n_posts_few=meta["n_posts_few"], openings_few=meta["openings_few"], n_unmatched=meta["n_unmatched"],
                 n_weak=meta["n_weak"], minimum_wage=meta["minimum_wage"], market_ratio=opt["market_ratio"],
                 wage_target=opt["wage_target"], pool_k=meta["pool_k"], pool_pairs=f"{meta['pool_pairs']:,}",
-                pool_source={"batch": "nightly batch", "scored": "scored for this report"}[meta["pool_source"]],
+                pool_source_zh={"batch": "夜间批处理", "scored": "本报告评分"}[meta["pool_source"]],
+                pool_source_en={"batch": "nightly batch", "scored": "scored for this report"}[meta["pool_source"]],
                 max_rows=max_rows, reference_date=meta["reference_date"], hired=meta.get("hired", 0),
                 pass_zh="；".join(f"{CAUSE_ZH[d].split('/')[0]} {v:.2f}" for d, v in pm.items()),
                 pass_en="; ".join(f"{d} {v:.2f}" for d, v in pm.items()))
@@ -297,12 +379,11 @@ def render_html(report: dict[str, Any], lang: str = "both", max_rows: int = MAX_
             f"To bound run time, {meta['training_sampled']:,} of {meta['training_targets']:,} seekers were re-scored "
             f"(fixed-seed sample); counts are sample counts — multiply by {meta['training_scale']:.1f} for a city estimate.")
     mk = meta.get("market") or {}
-    mk_line = ", ".join([mk.get("source", "fitted")] + [f"{r} {i.get('file') or 'frame'}"
-                                                        + (f" sha256 {i['sha256'][:12]}" if i.get("sha256") else "")
-                                                        for r, i in (mk.get("inputs") or {}).items()])
-    opts = pd.DataFrame({"option": list(opt.keys()) + ["weights", "reference_date", "market", "timings (s)"],
-                         "value": [str(v) for v in opt.values()] + [str(meta["weights"]), meta["reference_date"],
-                                                                    mk_line, str(meta["timings"])]})
+    params = [*opt.items(), ("weights", meta["weights"]), ("reference_date", meta["reference_date"]),
+              ("market", None), ("timings", meta["timings"])]
+    opts = pd.DataFrame({"option": [k for k, _ in params],
+                         "value": [_market_value(mk) if k == "market" else option_value(k, v) for k, v in params]})
+    option_cell = lambda k: L.pair(*OPTION_NAMES.get(k, (k, k))) + Markup(" <code>{}</code>").format(k)  # noqa: E731
     tables = {
         "supply_demand": _table(L, report["supply_demand"], ["group", "name", "seekers_wanting", "seekers_able",
                                                                "seekers_either", "posts", "openings", "posts_few_good",
@@ -332,7 +413,9 @@ def render_html(report: dict[str, Any], lang: str = "both", max_rows: int = MAX_
         "course_impact": course_tb,
         "training": _table(L, report["training"], ["seeker_id", "rank", "course", "skill", "good_before",
                                                    "good_after", "gain", "new_vacancy_ids"], max_rows),
-        "options": _table(L, opts, ["option", "value"], 40),
+        "options": _table(L, opts, ["option", "value"], 40,
+                          special={"option": option_cell,
+                                   "value": lambda v: L.pair(*v) if v[0] != v[1] else escape(v[0])}),
     }
     kpis = [
         {"value": f"{meta['n_seekers']:,}", "label": L.pair("登记求职者", "registered seekers")},

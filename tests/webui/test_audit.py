@@ -146,3 +146,28 @@ def test_out_of_district_seeker_is_a_404_audited_as_denied(app, client):
     assert client.get(f"/seekers/{west_seeker}").status_code == 404
     denied = _rows(app, action="denied", username="east")
     assert [(d.seeker_id, d.detail) for d in denied] == [(west_seeker, "GET seekers.detail: outside district")]
+
+
+@pytest.mark.parametrize("lang,words,raw", [
+    ("zh", ["显示匹配岗位", "查询条件：姓名", "用户 ", "角色 管理员"], ["matches shown", "by: name", "role admin"]),
+    ("en", ["matches shown: ", "searched by: Name", "role Administrator"], ["显示匹配岗位", "查询条件"]),
+])
+def test_audit_details_are_worded_in_the_page_language(app, admin_client, lang, words, raw):
+    """The stored detail stays as written (the CSV keeps it); the page words it in its own language."""
+    if lang == "en":
+        admin_client.post("/lang", data={"lang": "en", "next": "/"})
+    admin_client.get("/seekers/S0001")
+    admin_client.post("/seekers/", data={"name": "张"})
+    admin_client.post("/auth/users", data={"username": "newclerk", "password": "Qx7!long-enough-pass",
+                                           "role": "admin", "district": ""})
+    html = admin_client.get("/audit/").data.decode()
+    for w in words:
+        assert w in html, w
+    for r in raw:
+        assert r not in html, r
+    s = new_session(app)
+    try:
+        stored = set(s.scalars(select(AuditEntry.detail)))
+    finally:
+        s.close()
+    assert any(d and d.startswith("matches shown: ") for d in stored)

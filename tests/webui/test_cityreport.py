@@ -9,7 +9,7 @@ from conftest import base_config, login
 from sqlalchemy import select
 
 from webui import create_app
-from webui.cityreport import report_csp, scrub_personal
+from webui.cityreport import report_csp, scrub_personal, with_back_link
 from webui.db import new_session
 from webui.models import Seeker
 
@@ -83,6 +83,9 @@ def test_admin_generates_and_everyone_reads_the_latest(report_app):
     html = page.data.decode()
     assert "<html" in html and "sha256-" in page.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in page.headers["Content-Security-Policy"]
+    # a way back to the app, in the report's languages (the web's report is bilingual, with the toggle)
+    assert '<a href="/report/" id="report-back"><span class="l-zh">← 返回' in html
+    assert '<span class="l-en" lang="en">← Back to' in html
     # no personal data: no seeker's name, ID number or phone appears anywhere in the file
     s = new_session(report_app)
     try:
@@ -111,3 +114,13 @@ def test_failed_report_is_shown_to_admin(report_app, monkeypatch):
     html = c.get("/report/").data.decode()
     assert 'id="report-error"' in html and "no data for the report" in html
     assert not report_app.extensions["matcher_reports"].running
+
+
+def test_back_link_speaks_the_reports_language():
+    zh = '<html lang="zh-CN" class="show-zh"><body><header><nav><a href="#a">甲</a></nav></header></body></html>'
+    en = '<html lang="en" class="show-en"><body><header><nav><a href="#a">A</a></nav></header></body></html>'
+    bare = '<html lang="en"><body class="x"><p>old</p></body></html>'
+    assert '<nav><a href="/report/" id="report-back">← 返回' in with_back_link(zh, "/report/")
+    assert '<nav><a href="/report/" id="report-back">← Back to' in with_back_link(en, "/report/")
+    assert with_back_link(bare, "/r/?a=1&b=2").startswith(
+        '<html lang="en"><body class="x"><nav><a href="/r/?a=1&amp;b=2" id="report-back">← Back to')

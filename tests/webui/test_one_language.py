@@ -24,7 +24,7 @@ LATIN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 #: Latin words that are not English: units, file types, codes and names of things.
 LATIN_OK = {"CSV", "UTF", "GBK", "XLSX", "xlsx", "csv", "Parquet", "parquet", "PNG", "PDF", "WPS", "Excel",
             "ID", "id", "admin", "east", "west", "city", "utf", "sig", "txt", "xls", "csco", "CSCO", "LSA",
-            "TF", "IDF", "NDCG", "PIPL",
+            "TF", "IDF", "NDCG", "PIPL", "UTC",
             "English"}   # the language switch names each language in itself
 CJK_OK = {"中文"}
 
@@ -61,6 +61,9 @@ def _data_strings(app) -> list[str]:
         # item names the engine adds: skills and courses as its lexicon spells them
         lex = app.extensions["matcher_cache"].get(s).matcher.resources_.skill_normaliser.lexicon_
         out.update(v for v in (*lex.name_zh.values(), *lex.course.values()) if v)
+        # occupation groups as the national classification names them (the report's supply/demand rows)
+        from matcher.occupations.taxonomy import load_taxonomy
+        out.update(str(n) for n in load_taxonomy()["name"] if isinstance(n, str) and n.strip())
     finally:
         s.close()
     out.add("很多")   # what the test typed into the minimum-wage box
@@ -84,11 +87,28 @@ def _pages(client, app) -> dict[str, str]:
         "format": client.get("/imports/format").data.decode(),
         "followups": client.get("/followups/").data.decode(),
         "overview": client.get("/overview/").data.decode(),
-        # not walked here: /audit/ and /auth/users (the audit and account pages are being rebuilt with
-        # their own tests), /cityreport/ (its report is rendered in the report's language)
+        "users": client.get("/auth/users").data.decode(),
+        "password": client.get("/auth/password").data.decode(),
         "not found": client.get("/seekers/NOPE").data.decode(),
     }
+    app.config["REPORT_IN_BACKGROUND"] = False
+    if not app.extensions["matcher_reports"].reports():
+        client.post("/report/generate")
+    pages["city report index"] = client.get("/report/").data.decode()
+    # the audit trail last, so it lists what the walk did (views, an import refused, a report)
+    pages["audit"] = client.get("/audit/").data.decode()
+    pages["audit filtered"] = client.get("/audit/?action=view_seeker").data.decode()
     return pages
+
+
+def _report_page(client, lang: str) -> str:
+    """The newest city report as served, reduced to what a reader of ``lang`` sees: the web's report is
+    bilingual with a toggle, so the other language's spans (hidden by the toggle) and the toggle go."""
+    r = client.get("/report/latest")
+    page = client.get(r.headers["Location"]).data.decode()
+    other = "l-en" if lang == "zh" else "l-zh"
+    page = re.sub(rf'<span class="{other}"[^>]*>.*?</span>', " ", page, flags=re.S)
+    return page.replace("中文 / English", " ")
 
 
 def _strays(text: str, data: list[str], lang: str) -> list[str]:
@@ -106,7 +126,9 @@ def test_every_page_speaks_one_language(admin_client, app, lang):
         admin_client.post("/lang", data={"lang": "en", "next": "/"})
     data = _data_strings(app)
     found = {}
-    for name, page in _pages(admin_client, app).items():
+    pages = _pages(admin_client, app)
+    pages["city report"] = _report_page(admin_client, lang)
+    for name, page in pages.items():
         strays = _strays(_visible(page), data, lang)
         if strays:
             found[name] = strays[:15]

@@ -208,3 +208,61 @@ def test_request_too_large_is_the_localised_413(app, admin_client):
     resp = admin_client.post("/seekers/", data={"name": "x" * 5000})
     assert resp.status_code == 413
     assert "文件过大" in resp.get_data(as_text=True) or "太大" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("text, expected", [("", 0), ("0", 0), ("7", 7), ("+7", 7), ("10000", 10000),
+                                            ("１２", 12)])  # full-width digits from a Chinese IME
+def test_parse_page_accepts_pages_in_range(app, text, expected):
+    from webui.params import parse_page
+
+    with app.test_request_context(f"/?page={text}"):
+        assert parse_page() == expected
+
+
+@pytest.mark.parametrize("text", ["-1", "10001", "1.5", "1e3", "inf", "99999999999999999999", "0x10", "7 7", "٣٣٣٣٣"])
+def test_parse_page_refuses_anything_else_with_a_400(app, text):
+    from webui.params import BadParam, parse_page
+
+    with app.test_request_context("/", query_string={"page": text}):
+        with pytest.raises(BadParam) as err:
+            parse_page()
+    assert err.value.code == 400 and "page" in err.value.description
+
+
+@pytest.mark.parametrize("text, expected", [("4000", 4000.0), ("4,000", 4000.0), ("4千", 4000.0), ("0.5万", 5000.0),
+                                            ("3000-4000", 3000.0), ("inf", None), ("1e400", None), ("abc", None),
+                                            ("nan", None), ("-5", None), ("", None)])
+def test_parse_wage_reads_like_the_loader_and_never_returns_infinity(app, text, expected):
+    from webui.params import parse_wage
+
+    with app.test_request_context("/", query_string={"min_wage": text}):
+        assert parse_wage("min_wage") == expected
+
+
+@pytest.mark.parametrize("text, ok", [("2026-03-01", True), ("2026-02-30", False), ("1899-12-31", False),
+                                      ("20260301", False), ("2026-3-1", False), ("9999-12-31", False)])
+def test_parse_date_bounds(app, text, ok):
+    import datetime as dt
+
+    from webui.params import BadParam, parse_date
+
+    with app.test_request_context("/", query_string={"d": text}):
+        if ok:
+            assert parse_date("d") == dt.date.fromisoformat(text)
+        else:
+            with pytest.raises(BadParam):
+                parse_date("d")
+            assert parse_date("d", ignore=True) is None
+
+
+@pytest.mark.parametrize("text, ok", [("12.5", True), ("0", True), ("inf", False), ("nan", False), ("1e400", False),
+                                      ("-1", False), ("1e13", False)])
+def test_parse_float_is_finite_and_bounded(app, text, ok):
+    from webui.params import BadParam, parse_float
+
+    with app.test_request_context("/", query_string={"x": text}):
+        if ok:
+            assert parse_float("x") == float(text)
+        else:
+            with pytest.raises(BadParam):
+                parse_float("x")

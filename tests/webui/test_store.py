@@ -20,7 +20,7 @@ from webui import create_app
 from webui.auth import create_user
 from webui.db import current_revision, make_engine, new_session, upgrade
 from webui.models import Base, Import, OutcomeEvent, Referral, Seeker, Vacancy
-from webui.store import frames_from_db, import_files, import_frames, latest_token
+from webui.store import frames_from_db, import_files, import_frames, import_outcomes, latest_token
 
 TABLES = {"seekers", "vacancies", "users", "referrals", "outcome_events", "imports", "audit_log",
           "login_attempts", "alembic_version"}
@@ -111,6 +111,35 @@ def test_outcomes_link_to_referrals_with_latest_status(app):
     assert [e.outcome for e in ref.events] == ["interviewed", "hired"]
     ref2 = s.scalar(select(Referral).where(Referral.seeker_id == "S0002"))
     assert ref2.status == "rejected"
+    s.close()
+
+
+def test_web_hire_count_follows_the_market_rule(app):
+    """The web store's hire count is the market's: hired or employed hold an opening, left releases it."""
+    from matcher.market import hires_from_outcomes
+
+    log = pd.DataFrame([
+        ("S0010", "V0010", "2024-01-01", "referred"), ("S0010", "V0010", "2024-01-10", "hired"),
+        ("S0010", "V0010", "2024-03-10", "employed"),
+        ("S0011", "V0010", "2024-01-05", "hired"), ("S0011", "V0010", "2024-02-20", "left"),
+        ("S0012", "V0011", "2024-02-01", "left"), ("S0012", "V0011", "2024-02-01", "hired"),
+        ("S0013", "V0011", "2024-02-01", "hired"), ("S0013", "V0011", "2024-04-01", "employed"),
+        ("S0014", "V0011", "2024-02-01", "interviewed"),
+        ("S0015", "V0012", "2024-01-01", "hired"), ("S0015", "V0012", "2024-03-01", "left"),
+    ], columns=["seeker_id", "vacancy_id", "date", "outcome"])
+    log["date"] = pd.to_datetime(log["date"])
+    s = new_session(app)
+    import_outcomes(s, log)
+    s.commit()
+    s.expire_all()
+    web = {v: s.get(Vacancy, v).hired_count for v in ("V0010", "V0011", "V0012")}
+    assert web == {"V0010": 1, "V0011": 1, "V0012": 0}
+    market = hires_from_outcomes(log)
+    assert {v: market.get(v, 0) for v in web} == web
+    statuses = dict(s.execute(select(Referral.seeker_id, Referral.status)
+                              .where(Referral.vacancy_id.in_(list(web)))).all())
+    assert statuses == {"S0010": "employed", "S0011": "left", "S0012": "left", "S0013": "employed",
+                        "S0014": "interviewed", "S0015": "left"}
     s.close()
 
 

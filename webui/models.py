@@ -257,3 +257,22 @@ class LoginAttempt(Base):
     ip: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     success: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --- occupation-code review queue (webui.review) ---------------------------------------------
+# ``occupation_codes``: one row per cleaned title the office decided a code for: ``source``
+# ``confirmed`` (a staff member confirmed or picked it; training rows for the next coder fit) or
+# ``auto`` (the coder's calibrated confidence reached the threshold). No personal data.
+class OccupationCode(Base):
+    """A title -> CSCO code decision of the office."""
+
+    __tablename__ = "occupation_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title_key: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(16), index=True)
+    source: Mapped[str] = mapped_column(String(16), index=True)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    username: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -37,7 +37,7 @@ from .audit import commit_audit, record
 from .auth import admin_required
 from .db import get_session
 from .models import Seeker, Vacancy, utcnow
-from .review_models import OccupationCode
+from .models import OccupationCode
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 

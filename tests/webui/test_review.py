@@ -10,7 +10,7 @@ from sqlalchemy import select
 from webui import review
 from webui.db import new_session
 from webui.models import AuditEntry, Vacancy
-from webui.review_models import OccupationCode
+from webui.models import OccupationCode
 
 #: Titles a coder cannot be sure of (vague or noisy) next to clear trade names.
 VAGUE = ["储备干部", "小工", "综合岗"]

@@ -273,6 +273,31 @@ LEAVE_REASON_ALIASES: dict[str, str] = _aliases(
         "合同期满": "contract_end", "合同结束": "contract_end", "其它": "other",
     })
 
+# ------------------------------------------------------- outcome risks
+#: Pair features the outcome model reports as risks of leaving early, with what staff can negotiate
+#: (``outcome_risk`` reason records; matcher.outcomes.model picks them, matcher.render words them).
+OUTCOME_RISKS: tuple[str, ...] = ("wage_short_k", "shift_conflict", "no_insurance", "rel_outside", "rel_city",
+                                  "post_early_leave", "employer_early_leave")
+OUTCOME_RISK_LABELS_ZH: Mapping[str, str] = {
+    "wage_short_k": "工资低于本人期望（可与单位协商工资）",
+    "shift_conflict": "需要倒班，本人不接受（可协商班次）",
+    "no_insurance": "不缴纳五险（可与单位协商参保）",
+    "rel_outside": "离家远（市外）",
+    "rel_city": "离家较远（跨区县）",
+    "post_early_leave": "该岗位以往早期离职较多",
+    "employer_early_leave": "该单位以往早期离职较多",
+}
+
+OUTCOME_RISK_LABELS_EN: Mapping[str, str] = {
+    "wage_short_k": "Pay below the seeker's expectation (negotiate the wage with the employer)",
+    "shift_conflict": "Shift work the seeker does not accept (negotiate the shifts)",
+    "no_insurance": "No social insurance (negotiate insurance with the employer)",
+    "rel_outside": "Far from home (outside the city)",
+    "rel_city": "Rather far from home (another district)",
+    "post_early_leave": "Many early leavers at this post before",
+    "employer_early_leave": "Many early leavers at this employer before",
+}
+
 # ------------------------------------------------------------------- lookup
 _TABLES: dict[str, tuple[tuple[str, ...], Mapping[str, str], Mapping[str, str]]] = {
     "district": (DISTRICTS, {d: d for d in DISTRICTS}, DISTRICTS_EN),
@@ -285,6 +310,7 @@ _TABLES: dict[str, tuple[tuple[str, ...], Mapping[str, str], Mapping[str, str]]]
     "leave_reason": (LEAVE_REASONS, LEAVE_REASON_LABELS_ZH, LEAVE_REASON_LABELS_EN),
     "list_shown": (LISTS_SHOWN, LIST_SHOWN_LABELS_ZH, LIST_SHOWN_LABELS_EN),
     "dimension": (DIMENSIONS, DIMENSION_LABELS_ZH, DIMENSION_LABELS_EN),
+    "outcome_risk": (OUTCOME_RISKS, OUTCOME_RISK_LABELS_ZH, OUTCOME_RISK_LABELS_EN),
 }
 _ALIASES: dict[str, Mapping[str, str]] = {
     "group": GROUP_ALIASES, "outcome": OUTCOME_ALIASES, "leave_reason": LEAVE_REASON_ALIASES,

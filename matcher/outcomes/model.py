@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from matcher import __version__
+from matcher import __version__, vocab
 from matcher.errors import MatcherError
 from matcher.outcomes.events import job_spells, referrals
 from matcher.outcomes.features import EARLY_DAYS, PAIR_FEATURES, History, employer_map, pair_features
@@ -63,16 +63,8 @@ MIN_REFERRALS, MIN_HIRES, MIN_SPELLS, MIN_LEFT = 200, 30, 30, 10
 ISOTONIC_MIN = 1000
 
 
-#: features staff can act on -> how a risk is worded to them
-RISK_WORDS = {
-    "wage_short_k": "工资低于本人期望（可与单位协商工资）",
-    "shift_conflict": "需要倒班，本人不接受（可协商班次）",
-    "no_insurance": "不缴纳五险（可与单位协商参保）",
-    "rel_outside": "离家远（市外）",
-    "rel_city": "离家较远（跨区县）",
-    "post_early_leave": "该岗位以往早期离职较多",
-    "employer_early_leave": "该单位以往早期离职较多",
-}
+#: features staff can act on -> how a risk is worded to them (one table: matcher.vocab)
+RISK_WORDS = vocab.labels("outcome_risk", "zh")
 
 
 class ModelError(MatcherError):

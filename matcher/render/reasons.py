@@ -23,6 +23,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
+from matcher import vocab
+
 LANGS = ("zh", "en")
 
 
@@ -34,7 +36,6 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
     other than place names start in lower case because reasons use them
     mid-sentence.
     """
-    from matcher import vocab
 
     _check(lang)
 
@@ -149,25 +150,10 @@ def _lab(table: str, value: Any, lang: str) -> str:
 
 Template = Callable[[Mapping[str, Any], str], str]
 
-#: ``outcome_risk`` features (matcher.outcomes.features) in words, with what staff can negotiate
-_RISK_ZH = {
-    "wage_short_k": "工资低于本人期望（可与单位协商工资）",
-    "shift_conflict": "需要倒班，本人不接受（可协商班次）",
-    "no_insurance": "不缴纳五险（可与单位协商参保）",
-    "rel_outside": "离家远（市外）",
-    "rel_city": "离家较远（跨区县）",
-    "post_early_leave": "该岗位以往早期离职较多",
-    "employer_early_leave": "该单位以往早期离职较多",
-}
-_RISK_EN = {
-    "wage_short_k": "pay below the seeker's expectation (negotiate the wage with the employer)",
-    "shift_conflict": "shift work the seeker does not accept (negotiate the shifts)",
-    "no_insurance": "no social insurance (negotiate insurance with the employer)",
-    "rel_outside": "far from home (outside the city)",
-    "rel_city": "rather far from home (another district)",
-    "post_early_leave": "many early leavers at this post before",
-    "employer_early_leave": "many early leavers at this employer before",
-}
+
+def _lower_first(text: str) -> str:
+    """A sentence-case vocabulary label used mid-sentence."""
+    return text[:1].lower() + text[1:]
 
 # --------------------------------------------------------------- Chinese
 _ZH: dict[str, Template] = {
@@ -218,7 +204,7 @@ _ZH: dict[str, Template] = {
     # outcome model (matcher.outcomes.rank)
     "outcome_stay": lambda r, L: f"在类似岗位，条件相近的求职者 180 天仍在岗约 {_n(r.get('share'))}%"
                                  + (f"（依据 {r['n_similar']} 段就业记录）" if r.get("n_similar") else ""),
-    "outcome_risk": lambda r, L: "离职风险：" + _RISK_ZH.get(str(r.get("risk")), str(r.get("risk"))),
+    "outcome_risk": lambda r, L: "离职风险：" + vocab.label("outcome_risk", r.get("risk"), "zh"),
 }
 
 # --------------------------------------------------------------- English
@@ -278,7 +264,7 @@ _EN: dict[str, Template] = {
     "outcome_stay": lambda r, L: f"In similar posts, seekers in a similar position were still in the job after "
                                  f"180 days in about {_n(r.get('share'))}% of cases"
                                  + (f" (from {r['n_similar']} recorded jobs)" if r.get("n_similar") else ""),
-    "outcome_risk": lambda r, L: "Risk of leaving early: " + _RISK_EN.get(str(r.get("risk")), str(r.get("risk"))),
+    "outcome_risk": lambda r, L: "Risk of leaving early: " + _lower_first(vocab.label("outcome_risk", r.get("risk"), "en")),
 }
 
 TEMPLATES: dict[str, dict[str, Template]] = {"zh": _ZH, "en": _EN}

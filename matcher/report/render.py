@@ -64,10 +64,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "seekers_list": ("未匹配求职者（前{max_rows}名，仅显示编号）", "Unmatched seekers (first {max_rows}, ids only)"),
     "wages": ("薪资状况", "The wage picture"),
     "wages_text": (
-        "同一职业小类中岗位薪资（区间上限）与求职者期望（区间下限）的分布，与评分中的薪资比较一致；“面议”不计。"
+        "同一职业小类中岗位薪资（区间上限，即最多能拿到的工资）与求职者期望（区间下限）的分布；评分中的薪资比较按“薪资比较基准”设置（默认区间下限，即稳定能拿到的工资）；“面议”不计。"
         "当地最低工资{minimum_wage:.0f}元/月。",
-        "Offered wages (top of range) vs expected wages (bottom of range) in the same occupation group, as "
-        "the wage dimension compares them; negotiable wages left out. Local minimum wage {minimum_wage:.0f} yuan/month."),
+        "Offered wages (top of range: the most a post pays) vs expected wages (bottom of range) in the same "
+        "occupation group; the score's wage comparison follows the setting wage.basis (default: the bottom of "
+        "the offered range, what the post reliably pays); negotiable wages left out. Local minimum wage {minimum_wage:.0f} yuan/month."),
     "fig_wages": ("图3 岗位薪资与求职者期望（元/月，虚线为最低工资）",
                   "Figure 3 Offered vs expected wages (yuan/month; dashed: minimum wage)"),
     "low_pay": ("低于最低工资或明显低于市场（<{market_ratio}×同类中位数）的岗位",

@@ -224,3 +224,34 @@ def test_blockers_render_first_with_their_severity(permits):
     assert items[0]["text"].startswith("缺少上岗证书：低压电工作业证")
     assert [x["code"] for x in items[1:]][0] == "no_insurance" and items[1]["severity"] is None
     assert render_reasons(reasons, "en")["gaps"][0].startswith("Required certificate missing")
+
+
+# ------------------------------------------------------------------ permits written in the post's text
+def test_required_certificates_read_from_text():
+    from matcher.core.certificates import posted_certificates, required_certificates_in_text as req
+    assert req("须持低压电工作业证上岗。包吃住") == ["低压电工作业证"]
+    assert req("要求持有特种作业操作证(焊接与热切割)，有经验者优先") == ["特种作业操作证(焊接与热切割)"]
+    assert req("需持有电工证和高处作业证") == ["电工证", "高处作业证"]
+    assert req("持C1驾驶证上岗；") == ["C1驾驶证"]
+    # preferred, not required; no certificate named; a skill, not a certificate
+    assert req("持叉车证者优先") == [] and req("有叉车证优先") == [] and req("须持证上岗") == []
+    assert req("须具备焊接技能") == [] and req("") == [] and req(None) == []
+    # alternatives stay one requirement only when both name the same permit category
+    assert req("须持焊工证或焊接与热切割作业证上岗") == ["焊工证或焊接与热切割作业证"]
+    assert req("须持电工证或叉车证上岗") == []
+    assert posted_certificates(["低压电工作业证"], "须持低压电工作业证上岗") == ["低压电工作业证"]
+    assert posted_certificates([], "须持低压电工作业证上岗") == ["低压电工作业证"]
+
+
+def test_permit_in_the_description_only_is_a_blocker_for_a_skill():
+    """The issue's case with the requirement written only in the post's text: the skill 低压电 does not
+    satisfy it, an electrician's certificate does; the blocker names the permit."""
+    seekers = [seeker("S_SKILL", skills=["低压电", "电工"]), seeker("S_CERT", certificates=["电工证"])]
+    vacancies = [vacancy("V_ELEC", title="电工", required_skills=["电工"],
+                         description="负责厂区配电维护，须持低压电工作业证上岗。")]
+    m = make_matcher(seekers, vacancies, None, skill_normaliser=PermitNormaliser())
+    skill = m.explain("S_SKILL", "V_ELEC")
+    cert = m.explain("S_CERT", "V_ELEC")
+    assert _blocker(skill) is not None and _blocker(skill)["permit"] == "低压电工作业证"
+    assert _blocker(cert) is None
+    assert cert.score > skill.score

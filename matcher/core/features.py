@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from matcher.core.cells import as_experience, as_list, column, flag_column, id_column, id_rank, yes_no_column
+from matcher.core.certificates import posted_certificates
 from matcher.core.codes import code_profiles, occupation_codes
 from matcher.core.fitted import Features, Resources, SkillNormaliserLike
 from matcher.core.items import build_items
@@ -47,7 +48,9 @@ def build_features(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: Mat
     s_certs = [as_list(x) for x in column(seekers, "certificates").tolist()]
     v_req = [as_list(x) for x in column(vacancies, "required_skills").tolist()]
     v_pref = [as_list(x) for x in column(vacancies, "preferred_skills").tolist()]
-    v_cert = [as_list(x) for x in column(vacancies, "certificates_required").tolist()]
+    # required certificates: listed, and those the post's text requires (须持…证上岗): a permit either way
+    v_cert = [posted_certificates(as_list(x), d if isinstance(d, str) else "") for x, d in
+              zip(column(vacancies, "certificates_required").tolist(), column(vacancies, "description").tolist())]
     it = build_items(s_skills, s_certs, v_req, v_pref, v_cert, settings, res.skill_normaliser)
     tx = build_text(seekers, vacancies, s_skills, s_certs, v_req, v_pref, v_cert, settings)
     codes = occupation_codes(seekers, vacancies, tx["exps"], tx["desired"], tx["v_titles"], settings, res,

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from matcher.core.blocking import candidate_matrix
+from matcher.core.certificates import required_certificates_in_text
 from matcher.core.compare import Grid, GridScores, prepare_fast_path, score_grid
 from matcher.core.explain import Explainer, Match
 from matcher.core.fairness import fair_min_counts, fair_rerank, outside_window, vacancy_flags
@@ -121,6 +122,9 @@ class Matcher:
                     if c in frame.columns:
                         for cell in frame[c].tolist():
                             terms.update(as_list(cell))
+            if "description" in vacancies.columns:         # certificates a post's text requires (features.py)
+                for text in vacancies["description"].tolist():
+                    terms.update(required_certificates_in_text(text) if isinstance(text, str) else ())
             norm = SkillNormaliser()
             norm.fit(extra_terms=sorted(terms))
         coder, prox = self.occupation_coder, self.occupation_proximity

@@ -118,8 +118,11 @@ def test_the_outcome_reason_renders_in_both_languages(world):
     x = world["mk"].matcher.for_seeker(world["s"]["seeker_id"].iloc[1], 1)[0]
     rec = next(r for r in x.reasons["fits"] + x.reasons["gaps"] if r["code"] == "outcome_stay")
     assert rec["share"] % 5 == 0 and 0 <= rec["share"] <= 100
-    assert render_reason(rec, "zh").startswith(f"在类似岗位，条件相近的求职者 180 天仍在岗约 {rec['share']}%")
-    assert f"about {rec['share']}% of cases" in render_reason(rec, "en")
+    assert rec["basis"] in ("occupation", "conditions") and rec["n_similar"] >= 30     # a 12-month history
+    assert rec["n_similar"] < world["model"].params["sizes"]["spells"]               # the similar ones, not all
+    assert x.outcome["n_similar"] == rec["n_similar"] and x.outcome["similar_basis"] == rec["basis"]
+    assert f"180 天仍在岗约 {rec['share']}%（依据 {rec['n_similar']} 段就业记录）" in render_reason(rec, "zh")
+    assert f"about {rec['share']}% of cases (from {rec['n_similar']} recorded jobs)" in render_reason(rec, "en")
     assert "negotiate the wage" in render_reason({"code": "outcome_risk", "risk": "wage_short_k"}, "en")
 
 

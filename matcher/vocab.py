@@ -27,6 +27,9 @@ list_shown    which list staff used when referring: plain, capacity,      :data:
               search
 dimension     scored dimensions: skills, occupation, education, wage,      :data:`DIMENSIONS`
               place, conditions, and the priority boost
+stay_gap      condition gaps that make job spells similar in the outcome   :data:`STAY_GAPS`
+              reason: wage_short, long_commute, shift_conflict,
+              no_insurance
 ============  ==========================================================  ============================
 
 Places
@@ -298,6 +301,18 @@ OUTCOME_RISK_LABELS_EN: Mapping[str, str] = {
     "employer_early_leave": "Many early leavers at this employer before",
 }
 
+#: The condition gaps that make job spells "similar" in the outcome reason (matcher.outcomes.model.CONDITION_GAPS),
+#: worded as what the similar seekers had in common.
+STAY_GAPS: tuple[str, ...] = ("wage_short", "long_commute", "shift_conflict", "no_insurance")
+STAY_GAP_LABELS_ZH: Mapping[str, str] = {
+    "wage_short": "薪资低于期望", "long_commute": "路远", "shift_conflict": "需倒班而本人不接受倒班",
+    "no_insurance": "单位不缴五险",
+}
+STAY_GAP_LABELS_EN: Mapping[str, str] = {
+    "wage_short": "Pay below their expectation", "long_commute": "A long commute",
+    "shift_conflict": "Shift work they do not accept", "no_insurance": "No social insurance",
+}
+
 # ------------------------------------------------------------------- lookup
 _TABLES: dict[str, tuple[tuple[str, ...], Mapping[str, str], Mapping[str, str]]] = {
     "district": (DISTRICTS, {d: d for d in DISTRICTS}, DISTRICTS_EN),
@@ -311,6 +326,7 @@ _TABLES: dict[str, tuple[tuple[str, ...], Mapping[str, str], Mapping[str, str]]]
     "list_shown": (LISTS_SHOWN, LIST_SHOWN_LABELS_ZH, LIST_SHOWN_LABELS_EN),
     "dimension": (DIMENSIONS, DIMENSION_LABELS_ZH, DIMENSION_LABELS_EN),
     "outcome_risk": (OUTCOME_RISKS, OUTCOME_RISK_LABELS_ZH, OUTCOME_RISK_LABELS_EN),
+    "stay_gap": (STAY_GAPS, STAY_GAP_LABELS_ZH, STAY_GAP_LABELS_EN),
 }
 _ALIASES: dict[str, Mapping[str, str]] = {
     "group": GROUP_ALIASES, "outcome": OUTCOME_ALIASES, "leave_reason": LEAVE_REASON_ALIASES,

@@ -107,3 +107,60 @@ def test_exploration_visits_draw_uniformly_from_the_pool_in_random_order(made) -
     assert abs(np.corrcoef(place, tx["rank_shown"])[0, 1]) < 0.2
     with pytest.raises(ValueError, match="explore"):
         generate_history(city, 2, matcher=m, explore=1.5)
+
+
+@pytest.mark.slow
+def test_generate_command_explore_share_is_in_the_written_log_and_zero_changes_nothing(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from matcher.commands.generate import command
+    from matcher.history import EXPLORE_POOL, LIST_LENGTH
+
+    base = ["--seekers", "400", "--vacancies", "100", "--seed", "3", "--history", "8", "--clean"]
+    runs = {}
+    for name, extra in (("none", []), ("zero", ["--explore", "0"]), ("half", ["--explore", "0.5"])):
+        res = CliRunner().invoke(command, base + ["--out", str(tmp_path / name)] + extra)
+        assert res.exit_code == 0, res.output
+        runs[name] = res.output
+    # --explore 0 writes exactly the log written without the flag
+    assert (tmp_path / "zero" / "outcomes.csv").read_bytes() == (tmp_path / "none" / "outcomes.csv").read_bytes()
+    assert "exploration visits 0 (0.0%)" in runs["zero"]
+
+    def referred(name: str) -> pd.DataFrame:
+        f = pd.read_csv(tmp_path / name / "outcomes.csv", dtype=str, keep_default_na=False)
+        return f[f["outcome"].isin(["referred", "已推荐"])]
+
+    ranks0 = pd.to_numeric(referred("none")["rank_shown"], errors="coerce")
+    assert ranks0.dropna().between(1, LIST_LENGTH).all()
+    # the written log is generate_history's with that share; its truth says which visits explored
+    city = generate_city(400, 100, seed=3, dirty=False)
+    h = generate_history(city, 8, explore=0.5)
+    written = pd.read_csv(tmp_path / "half" / "outcomes.csv", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(written, h.events.reset_index(drop=True), check_dtype=False)
+    t = h.truth
+    visits = t[["seeker_id", "referred_on"]].drop_duplicates()
+    x_visits = t.loc[t["explore"], ["seeker_id", "referred_on"]].drop_duplicates()
+    share = len(x_visits) / len(visits)
+    assert abs(share - 0.5) < 4 * (0.25 / len(visits)) ** 0.5, share
+    assert f"exploration visits {len(x_visits)} ({share:.1%})" in runs["half"]
+    # visible in the log itself: staff lists stop at LIST_LENGTH, an exploration list's shuffled place is uniform
+    # over EXPLORE_POOL, so (EXPLORE_POOL - LIST_LENGTH) / EXPLORE_POOL of exploration referrals sit below it
+    n_x = int(t["explore"].sum())
+    deep = int((pd.to_numeric(referred("half")["rank_shown"], errors="coerce") > LIST_LENGTH).sum())
+    p = (EXPLORE_POOL - LIST_LENGTH) / EXPLORE_POOL
+    assert n_x > 100 and abs(deep - p * n_x) < 4 * (n_x * p * (1 - p)) ** 0.5, (deep, n_x)
+
+
+def test_generate_command_refuses_a_bad_explore_share(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from matcher.commands.generate import command
+
+    base = ["--seekers", "20", "--vacancies", "5", "--out", str(tmp_path)]
+    for bad in ("1.5", "-0.1", "abc", "nan", "150%"):
+        res = CliRunner().invoke(command, base + ["--history", "2", "--explore", bad])
+        assert res.exit_code == 2 and "a number from 0 to 1" in res.output and repr(bad) in res.output, res.output
+    res = CliRunner().invoke(command, base + ["--explore", "0.3"])
+    assert res.exit_code == 2 and "--explore needs --history" in res.output
+    assert not (tmp_path / "outcomes.csv").exists()
+    assert "exploration visits" in CliRunner().invoke(command, ["--help"]).output

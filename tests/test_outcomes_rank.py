@@ -118,8 +118,11 @@ def test_the_outcome_reason_renders_in_both_languages(world):
     x = world["mk"].matcher.for_seeker(world["s"]["seeker_id"].iloc[1], 1)[0]
     rec = next(r for r in x.reasons["fits"] + x.reasons["gaps"] if r["code"] == "outcome_stay")
     assert rec["share"] % 5 == 0 and 0 <= rec["share"] <= 100
-    assert render_reason(rec, "zh").startswith(f"在类似岗位，条件相近的求职者 180 天仍在岗约 {rec['share']}%")
-    assert f"about {rec['share']}% of cases" in render_reason(rec, "en")
+    assert rec["basis"] in ("occupation", "conditions") and rec["n_similar"] >= 30     # a 12-month history
+    assert rec["n_similar"] < world["model"].params["sizes"]["spells"]               # the similar ones, not all
+    assert x.outcome["n_similar"] == rec["n_similar"] and x.outcome["similar_basis"] == rec["basis"]
+    assert f"180 天仍在岗约 {rec['share']}%（依据 {rec['n_similar']} 段就业记录）" in render_reason(rec, "zh")
+    assert f"about {rec['share']}% of cases (from {rec['n_similar']} recorded jobs)" in render_reason(rec, "en")
     assert "negotiate the wage" in render_reason({"code": "outcome_risk", "risk": "wage_short_k"}, "en")
 
 
@@ -259,6 +262,77 @@ def test_batch_with_a_model_writes_outcome_columns_and_records_the_model(world, 
     vm1 = pd.read_parquet(tmp_path / "b1" / "vacancy_matches.parquet")
     assert vm1.groupby("vacancy_id")["priority_group"].sum().reindex(
         vm0["vacancy_id"].unique(), fill_value=0).ge(vm0.groupby("vacancy_id")["priority_group"].sum()).all()
+
+
+BATCH_FILES = [f"{stem}.{ext}" for stem in ("seeker_matches", "vacancy_matches", "seeker_matches_capacity",
+                                             "vacancy_matches_capacity") for ext in ("parquet", "csv")] + [
+    "rejects.csv", "warnings.csv"]
+
+
+def _same_batch_files(a, b) -> None:
+    for name in BATCH_FILES:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_dask_batch_with_a_model_gives_the_local_backend_s_files(world, tmp_path):
+    pytest.importorskip("distributed")
+    from distributed import Client, LocalCluster
+
+    from matcher.batch import BatchConfig, run_batch
+    from matcher.batch.backends import DaskBackend
+
+    f = world["files"]
+    cfg = dict(top_k=K, settings=SETTINGS, outcomes=f["outcomes"], model=world["model_dir"], block_size=60)
+    rec_l = run_batch(BatchConfig(f["seekers"], f["vacancies"], tmp_path / "local", **cfg))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as client, DaskBackend(client=client) as backend:
+        rec_d = run_batch(BatchConfig(f["seekers"], f["vacancies"], tmp_path / "dask", backend="dask", **cfg),
+                          backend=backend)
+    assert rec_d["batch"]["backend"] == "dask" and rec_d["batch"]["workers"] == 2
+    assert rec_d["outcome_model"] == rec_l["outcome_model"] and rec_d["outcome_model"]["sha256"]
+    assert rec_d["counts"] == rec_l["counts"] and "outcome" in rec_d["timings_seconds"]
+    _same_batch_files(tmp_path / "local", tmp_path / "dask")
+    sm = pd.read_parquet(tmp_path / "dask" / "seeker_matches.parquet")
+    assert sm["c_outcome"].gt(0).any() and sm["p_stay180"].between(0, 1).all()
+
+
+def test_a_payload_with_a_model_survives_pickling_for_remote_workers(world):
+    """Dask workers in other processes or hosts get the payload (matcher + its outcome model) pickled."""
+    import pickle
+
+    from matcher.batch.blocks import ScorePlan, outcome_task, score_task
+
+    m = world["mk"].matcher
+    F = m.features_
+    plan = ScorePlan(np.argsort(F.seeker_id_rank).astype(np.int64), np.argsort(F.vacancy_id_rank).astype(np.int64),
+                     K, 50, False, k_vac=50)
+    there = pickle.loads(pickle.dumps((m, plan)))
+    assert isinstance(there[0], OutcomeMatcher)
+    a = np.repeat(np.arange(40), 5)
+    b = np.tile(np.arange(5), 40) * 7 % F.n_vacancies
+    here_o, there_o = outcome_task((m, plan), (a, b)), outcome_task(there, (a, b))
+    for key in ("p_hire", "p_stay180", "risk"):
+        np.testing.assert_array_equal(here_o[key], there_o[key])
+    assert here_o["p_hire"].std() > 0
+    np.testing.assert_array_equal(score_task((m, plan), (0, 40)).wide_cols, score_task(there, (0, 40)).wide_cols)
+
+
+@pytest.mark.slow
+def test_batch_command_with_dask_worker_processes_and_a_model(world, tmp_path):
+    """`matcher batch --backend dask --workers 2 --model DIR`: its own LocalCluster of worker processes."""
+    pytest.importorskip("distributed")
+    from matcher.cli import main
+
+    f = world["files"]
+    (tmp_path / "settings.json").write_text(json.dumps(SETTINGS), encoding="utf-8")
+    args = ["batch", "--seekers", str(f["seekers"]), "--vacancies", str(f["vacancies"]), "--outcomes",
+            str(f["outcomes"]), "--settings", str(tmp_path / "settings.json"), "--top-k", str(K),
+            "--block-size", "100", "--model", str(world["model_dir"]), "--no-market"]
+    assert main(args + ["--out", str(tmp_path / "local")]) == 0
+    assert main(args + ["--out", str(tmp_path / "dask"), "--backend", "dask", "--workers", "2"]) == 0
+    run = json.loads((tmp_path / "dask" / "run.json").read_text(encoding="utf-8"))
+    assert run["batch"]["backend"] == "dask" and run["outcome_model"]["sha256"] == world["mk"].outcome["sha256"]
+    _same_batch_files(tmp_path / "local", tmp_path / "dask")
 
 
 # ------------------------------------------------------------------ report

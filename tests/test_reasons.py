@@ -57,7 +57,9 @@ EXAMPLES: dict[str, dict] = {
     "lodging_ask": {},
     "shift_talk": {},
     "course": {"skill": "焊接", "course": "焊工", "score_after": 0.7312},
-    "outcome_stay": {"share": 70, "p_hire": 0.31, "n_similar": 498},
+    "outcome_stay": {"share": 70, "p_hire": 0.31, "n_similar": 98, "basis": "occupation", "group": "6-18",
+                     "group_name": "机械制造基础加工人员", "gaps": ["wage_short"], "min_similar": 30,
+                     "model_share": 65},
     "outcome_risk": {"risk": "wage_short_k"},
 }
 DATA_ITEMS = ("会电焊", "焊接", "读图", "叉车", "电工", "电焊工", "焊工", "低压电工作业证", "电工作业培训")

@@ -88,10 +88,15 @@ course                     (none)      fixes skill, course, score_after — adde
                                              only where re-scoring
                                              the seeker with the skill makes this post a good
                                              match (the core never suggests a course itself)
-outcome_stay               outcome     fits  share (P(in the job at 180 days), %, rounded to 5),
-                                             p_hire, n_similar (job spells learned from) — added
-                                             by :mod:`matcher.outcomes.rank` when an outcome
-                                             model is in use (among the gaps when share < 50)
+outcome_stay               outcome     fits  share (% of similar job spells still running at 180
+                                             days, rounded to 5), n_similar (how many), basis
+                                             (occupation: same occupation group and condition
+                                             gaps; conditions: same gaps, all posts; model: fewer
+                                             than min_similar, share is the model's estimate),
+                                             group, group_name, gaps, min_similar, model_share,
+                                             p_hire — added by :mod:`matcher.outcomes.rank` when
+                                             an outcome model is in use (among the gaps when
+                                             share < 50)
 outcome_risk               outcome     gaps  risk (a feature that shortens jobs like this one:
                                              wage_short_k, shift_conflict, no_insurance, …)
 =========================  ==========  ====  ==================================================
@@ -148,7 +153,8 @@ CODES: dict[str, tuple[str, tuple[str, ...]]] = {
     "lodging_ask": ("fixes", ()),
     "shift_talk": ("fixes", ()),
     "course": ("fixes", ("skill", "course", "score_after")),
-    "outcome_stay": ("fits", ("share", "p_hire", "n_similar")),
+    "outcome_stay": ("fits", ("share", "p_hire", "n_similar", "basis", "group", "group_name", "gaps",
+                              "min_similar", "model_share")),
     "outcome_risk": ("gaps", ("risk",)),
 }
 

@@ -113,6 +113,19 @@ def write_card(model: OutcomeModel, seekers: pd.DataFrame, out_dir: str | Path) 
         f"- calibration on the validation slice: hire {_cal(data['calibrated']['hire'])}, "
         f"stay {_cal(data['calibrated']['stay'])}", "",
     ]
+    sim = model.params.get("similar") or {}
+    cells = sim.get("cells") or {}
+    n_group = sum(not k.startswith("*|") for k in cells)
+    lines += [
+        "## Staff reason (similar job spells)",
+        f"The reason \"…180 天仍在岗约 X%（依据 N 段就业记录）\" gives the Kaplan-Meier share of *similar* spells "
+        f"still in the job at {HORIZON} days and their number: the same occupation group (middle group) and "
+        "condition gaps (pay below expectation, long commute, refused shifts, no insurance), else the same gaps "
+        f"over all posts. Cells need at least {sim.get('min_spells', '?')} spells, {sim.get('min_known', '?')} of "
+        f"them with a known {HORIZON}-day status; otherwise the reason gives the model's estimate and says so. "
+        f"Cells kept: {n_group} occupation-group cells, {len(cells) - n_group} all-post cells "
+        f"(counts and shares only, no ids).", "",
+    ]
     for key, title in (("hire", "Hire model (validation)"), ("stay", f"Stay-{HORIZON} model (validation, IPCW)")):
         d = data.get(key)
         if not d:

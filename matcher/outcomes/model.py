@@ -31,8 +31,26 @@ is known by the inverse probability of not being censored before then
 neither outcome. Too small a slice leaves a model uncalibrated, and the model
 card says so.
 
+**Similar job spells** (the staff reason "在类似岗位，条件相近的求职者 180 天仍在岗约
+70%（依据 N 段就业记录）"): the reason speaks of spells like the pair's, so its
+figure and N are theirs, not the model's. A pair's *condition gaps* are the
+four things staff see and can negotiate — pay below the seeker's
+expectation, a long commute (another part of the city or outside it), shift
+work the seeker does not accept, no social insurance — and its *occupation
+group* is the post's middle group of the 2022 classification (``6-18``; posts
+without a code have none). The fit keeps, for every (group, gaps) and every
+gaps profile over all posts, the number of spells up to the cut date, how
+many have a known 180-day status and the Kaplan-Meier share still in the job
+at 180 days (censored spells count as at risk while observed, never as stays
+or departures) — only cells with at least :data:`SIMILAR_MIN_SPELLS` spells of
+which :data:`SIMILAR_MIN_KNOWN` have a known status (smaller cells are not
+stored). :meth:`OutcomeModel.similar` picks the pair's own group and gaps,
+else the same gaps over all posts, else says there are too few (``basis``
+``model``: the reason then gives the model's estimate and says so).
+
 Saved as ``model.json`` (coefficients, scalers, isotonic breakpoints, the
-post/employer history counts) — loading runs no code. A model from another
+post/employer history counts, the similar-spell cells: counts and shares,
+no ids) — loading runs no code. A model from another
 engine version or feature list is refused with a clear message.
 """
 from __future__ import annotations
@@ -41,6 +59,7 @@ import datetime as _dt
 import json
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +72,7 @@ from matcher.outcomes.events import job_spells, referrals
 from matcher.outcomes.features import EARLY_DAYS, PAIR_FEATURES, History, employer_map, pair_features
 
 FORMAT = "matcher-outcome-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2      # 2: similar-spell cells for the staff reason
 PERIODS = (0, 30, 90, 180)
 HORIZON = 180
 REFERENCE_RANK = 1
@@ -61,6 +80,12 @@ REFERENCE_RANK = 1
 MIN_REFERRALS, MIN_HIRES, MIN_SPELLS, MIN_LEFT = 200, 30, 30, 10
 #: a validation slice this large is calibrated with isotonic regression; smaller ones with Platt scaling
 ISOTONIC_MIN = 1000
+#: the outcome reason speaks of similar spells only when there are at least this many (module doc) ...
+SIMILAR_MIN_SPELLS = 30
+#: ... of which at least this many have a known 180-day status (left before it, or observed to it)
+SIMILAR_MIN_KNOWN = 20
+#: the condition gaps that make spells "similar" (in this order in a cell key)
+CONDITION_GAPS = vocab.STAY_GAPS
 
 
 #: features staff can act on -> how a risk is worded to them (one table: matcher.vocab)
@@ -146,11 +171,66 @@ def ipcw_known(duration: np.ndarray, left: np.ndarray, horizon: int = HORIZON
     times, g = km_censoring(d, ~lf)
 
     def G(t: np.ndarray) -> np.ndarray:
+        if len(times) == 0:                              # no spell censored: nobody needs re-weighting
+            return np.ones(len(t))
         i = np.searchsorted(times, t, side="left")      # censoring strictly before t
         return np.where(i > 0, g[np.maximum(i - 1, 0)], 1.0)
     at = np.where(d >= horizon, horizon, d)
     w = 1.0 / np.maximum(G(at), 0.05)
     return known, stay, w
+
+
+def km_stay(duration: np.ndarray, left: np.ndarray, horizon: int = HORIZON) -> float:
+    """Kaplan-Meier share still in the job at ``horizon`` days (departures before it; censored spells are at
+    risk until their last observed day). NaN when there are no spells."""
+    d = np.asarray(duration, float)
+    lf = np.asarray(left, bool)
+    if len(d) == 0:
+        return math.nan
+    s = 1.0
+    for t in np.unique(d[lf & (d < horizon)]):
+        s *= 1.0 - ((d == t) & lf).sum() / (d >= t).sum()
+    return float(s)
+
+
+def condition_gaps(X: np.ndarray) -> np.ndarray:
+    """Per pair, its :data:`CONDITION_GAPS` as a key of 0/1 digits (``"1001"``: pay short, no insurance)."""
+    X = np.atleast_2d(np.asarray(X, float))
+    col = {f: i for i, f in enumerate(PAIR_FEATURES)}
+    flags = np.column_stack([X[:, col["wage_short_k"]] > 0,
+                             (X[:, col["rel_city"]] > 0) | (X[:, col["rel_outside"]] > 0),
+                             X[:, col["shift_conflict"]] > 0, X[:, col["no_insurance"]] > 0])
+    return np.array(["".join("1" if f else "0" for f in row) for row in flags], dtype=object)
+
+
+def occupation_groups(matcher, vacancy_idx: np.ndarray) -> np.ndarray:
+    """The middle group (``6-18``) of each post's occupation code in the fitted matcher, ``""`` when uncoded."""
+    F = matcher.features_
+    codes = list(getattr(F, "vacancy_code_list", []) or [])
+    idx = np.asarray(getattr(F, "vacancy_code", np.full(F.n_vacancies, len(codes))), np.int64)
+    b = np.asarray(vacancy_idx, np.int64).ravel()
+    table = np.array(["-".join(c.split("-")[:2]) for c in codes] + [""], dtype=object)
+    return table[np.where((idx[b] >= 0) & (idx[b] < len(codes)), idx[b], len(codes))]
+
+
+def similar_cells(groups: np.ndarray, gaps: np.ndarray, duration: np.ndarray, left: np.ndarray
+                  ) -> dict[str, list[float]]:
+    """``{"group|gaps" or "*|gaps": [spells, known, KM share at 180]}`` for cells large enough (module doc)."""
+    d = np.asarray(duration, float)
+    lf = np.asarray(left, bool)
+    known = (lf & (d < HORIZON)) | (d >= HORIZON)
+    keys = pd.DataFrame({"g": np.asarray(groups, object), "x": np.asarray(gaps, object)})
+    out: dict[str, list[float]] = {}
+    for level in ("group", "all"):
+        by = keys["x"] if level == "all" else keys["g"] + "|" + keys["x"]
+        for key, ix in by.groupby(by).groups.items():
+            ix = np.asarray(ix)
+            if level == "group" and str(key).startswith("|"):       # no occupation code: no group cell
+                continue
+            n, k = len(ix), int(known[ix].sum())
+            if n >= SIMILAR_MIN_SPELLS and k >= SIMILAR_MIN_KNOWN:
+                out[("*|" + str(key)) if level == "all" else str(key)] = [int(n), k, round(km_stay(d[ix], lf[ix]), 6)]
+    return dict(sorted(out.items()))
 
 
 def _person_periods(X: np.ndarray, duration: np.ndarray, left: np.ndarray
@@ -281,6 +361,7 @@ class OutcomeModel:
             str_ = np.ones(len(spells), bool)
         Zs = (Xs - mu) / sd
         stay_fit = fit_stay(Zs[str_], dur[str_], lft[str_])
+        similar = similar_cells(occupation_groups(matcher, sb), condition_gaps(Xs), dur, lft)
         params: dict[str, Any] = {
             "format": FORMAT, "format_version": FORMAT_VERSION, "engine_version": __version__,
             "features": list(PAIR_FEATURES), "position": position, "reference_rank": REFERENCE_RANK,
@@ -290,6 +371,8 @@ class OutcomeModel:
                      "calibration": {"x": [], "y": []}},
             "stay": {**stay_fit, "calibration": {"x": [], "y": []}},
             "history": history.to_dict(),
+            "similar": {"min_spells": SIMILAR_MIN_SPELLS, "min_known": SIMILAR_MIN_KNOWN,
+                        "gaps": list(CONDITION_GAPS), "group_level": "middle", "cells": similar},
             "window": {"first": str(ev["date"].min().date()), "until": str(cut.date()),
                        "hire_validation_from": str(pd.Timestamp(t_split).date()),
                        "stay_validation_from": str(pd.Timestamp(s_split).date())},
@@ -347,10 +430,37 @@ class OutcomeModel:
         ph, ps = self.predict(matcher, seeker_idx, vacancy_idx)
         return ph * ps
 
+    def similar(self, groups: np.ndarray, gaps: np.ndarray, p_stay: np.ndarray) -> list[dict[str, Any]]:
+        """What the staff reason says per pair: the similar spells' 180-day share and their number.
+
+        ``basis`` ``"occupation"`` (same occupation group and condition gaps), ``"conditions"`` (same gaps,
+        all posts) or ``"model"`` (fewer than :data:`SIMILAR_MIN_SPELLS` similar spells: ``stay`` is the
+        model's ``p_stay``, ``n`` the similar spells there are, possibly 0). Also ``group`` and ``gaps``
+        (the :data:`CONDITION_GAPS` names present).
+        """
+        sim = self.params.get("similar") or {}
+        cells = sim.get("cells") or {}
+        out = []
+        for g, x, p in zip(groups, gaps, np.asarray(p_stay, float)):
+            names = [c for c, f in zip(CONDITION_GAPS, str(x)) if f == "1"]
+            own, every = cells.get(f"{g}|{x}") if g else None, cells.get(f"*|{x}")
+            if own is not None:
+                out.append({"basis": "occupation", "group": str(g), "gaps": names, "n": int(own[0]),
+                            "stay": float(own[2])})
+            elif every is not None:
+                out.append({"basis": "conditions", "group": str(g) or None, "gaps": names, "n": int(every[0]),
+                            "stay": float(every[2])})
+            else:
+                out.append({"basis": "model", "group": str(g) or None, "gaps": names, "n": 0, "stay": float(p)})
+        return out
+
     def explain(self, matcher, seeker_idx: int, vacancy_idx: int) -> dict[str, Any]:
         """One pair in words staff understand: the two chances, the expected lasting hire, a reason line
-        (e.g. "在类似岗位，条件相近的求职者 180 天仍在岗约 70%") and what shortens jobs like this one, most
+        (:func:`stay_reason` rendered, e.g. "在类似岗位（…），条件相近的求职者 180 天仍在岗约 70%（依据 N 段就业记录）",
+        and the similar spells it speaks of: ``similar``) and what shortens jobs like this one, most
         first (only things staff can see or negotiate: wage, commute, shifts, insurance, the post's record)."""
+        from matcher.render.reasons import render_reason
+
         X = pair_features(matcher, np.array([seeker_idx]), np.array([vacancy_idx]), self.history)
         ph, ps = self.predict_features(X)
         Z = self._z(X)[0]
@@ -359,9 +469,10 @@ class OutcomeModel:
         contrib = {n: float(coef[i] * Z[i]) for i, n in enumerate(names)}
         risks = [(contrib[n], n) for n in RISK_WORDS if n in contrib and X[0, names.index(n)] > 0 and contrib[n] > 0.05]
         risks.sort(reverse=True)
-        pct = int(round(float(ps[0]) * 100 / 5) * 5)
+        sim = self.similar(occupation_groups(matcher, np.array([vacancy_idx])), condition_gaps(X), ps)[0]
+        reason = render_reason(stay_reason(sim, float(ph[0]), float(ps[0])), "zh")
         return {"p_hire": float(ph[0]), "p_stay180": float(ps[0]), "expected_lasting_hire": float(ph[0] * ps[0]),
-                "reason": f"在类似岗位，条件相近的求职者 {HORIZON} 天仍在岗约 {pct}%",
+                "similar": sim, "reason": reason,
                 "risks": [{"feature": n, "text": RISK_WORDS[n]} for _, n in risks]}
 
     # -------------------------------------------------------- persistence
@@ -400,6 +511,34 @@ class OutcomeModel:
             raise ModelError(f"The outcome model {p} uses another feature list than this engine "
                              f"(differing: {', '.join(map(str, diff))}); learn it again with `matcher learn`.")
         return cls(params)
+
+
+def stay_share(p_stay: float) -> int:
+    """A 180-day share in per cent, rounded to 5 (what staff are told)."""
+    return int(round(float(p_stay) * 100 / 5) * 5)
+
+
+@lru_cache(maxsize=None)
+def _group_name(group: str) -> str | None:
+    from matcher.occupations.taxonomy import name_of
+
+    parts = group.split("-")
+    return name_of("-".join(parts + ["00"] * (4 - len(parts)))) if 1 <= len(parts) <= 2 else None
+
+
+def stay_reason(similar: dict[str, Any], p_hire: float, p_stay: float) -> dict[str, Any]:
+    """The ``outcome_stay`` reason record of a pair from :meth:`OutcomeModel.similar`'s entry.
+
+    ``share`` (per cent, rounded to 5) and ``n_similar`` describe the similar spells named by ``basis``
+    (``occupation``: same occupation ``group`` and ``gaps``; ``conditions``: same ``gaps``, all posts); with
+    ``basis`` ``model`` there were fewer than ``min_similar`` of them and ``share`` is the model's estimate.
+    ``model_share`` is always the model's estimate for this pair, ``p_hire`` its chance of a hire.
+    """
+    g = similar.get("group")
+    return {"code": "outcome_stay", "dim": "outcome", "share": stay_share(similar["stay"]),
+            "p_hire": round(float(p_hire), 3), "n_similar": int(similar["n"]), "basis": similar["basis"],
+            "group": g, "group_name": _group_name(g) if g else None, "gaps": list(similar["gaps"]),
+            "min_similar": SIMILAR_MIN_SPELLS, "model_share": stay_share(p_stay)}
 
 
 def _rank_design(rank: np.ndarray) -> np.ndarray:

@@ -28,9 +28,13 @@ the weighted mean, so the rule-based part of a score keeps its meaning):
   or the FA*IR minimum when ``priority.fair_ranking`` is on.
 
 Every explained pair gains ``outcome`` (chances, ELH, weight, risks) and the
-reason record ``outcome_stay`` (``share`` — P(stay 180) in per cent rounded to
-5, ``p_hire``, ``n_similar`` — the job spells the stay model learned from),
-rendered "在类似岗位，条件相近的求职者 180 天仍在岗约 70%（依据 498 段就业记录）";
+reason record ``outcome_stay`` (:func:`matcher.outcomes.model.stay_reason`:
+``share`` — the share of *similar* job spells still running at 180 days, in
+per cent rounded to 5, and ``n_similar`` — how many there are; similar = the
+same occupation group and condition gaps, else the same gaps over all posts;
+with fewer than ``SIMILAR_MIN_SPELLS`` the model's estimate, said as such),
+rendered "在同类岗位（…），薪资、通勤、倒班、保险均无差距的求职者 180 天仍在岗约 70%（依据
+98 段就业记录）";
 a high-risk factor staff can act on is an ``outcome_risk`` record (``risk``:
 the feature, e.g. ``wage_short_k``). Without a model nothing changes and faces
 say :data:`NO_MODEL`.
@@ -51,13 +55,14 @@ from matcher.core.fairness import fair_min_counts, fair_rerank
 from matcher.core.matcher import _FEW_POSTS, Matcher
 from matcher.core.ranking import top_k
 from matcher.outcomes.features import PAIR_FEATURES, pair_features
-from matcher.outcomes.model import HORIZON, RISK_WORDS, ModelError, OutcomeModel
+from matcher.outcomes.model import (HORIZON, RISK_WORDS, ModelError, OutcomeModel, condition_gaps,
+                                    occupation_groups, stay_reason, stay_share)
 from matcher.outcomes.ranking import outcome_key, rerank
 
 #: what every face says when no outcome model is in use
 NO_MODEL = "no outcome model in use"
 NO_MODEL_ZH = "未使用结果模型"
-#: a stay chance below this puts ``outcome_stay`` among the gaps (a risk), otherwise among the fits
+#: a 180-day share shown below this puts ``outcome_stay`` among the gaps (a risk), otherwise among the fits
 STAY_FIT_AT = 0.5
 #: a feature's push on the departure hazard (coefficient × standardised value) above this is named as a risk
 RISK_MIN = 0.05
@@ -163,34 +168,33 @@ def risks(model: OutcomeModel, X: np.ndarray) -> list[list[str]]:
     return out
 
 
-def stay_share(p_stay: float) -> int:
-    """P(stay 180 days) in per cent, rounded to 5 (what staff are told)."""
-    return int(round(float(p_stay) * 100 / 5) * 5)
-
-
-def outcome_record(model: OutcomeModel, p_hire: float, p_stay: float, risk: list[str], settings: Any
-                   ) -> dict[str, Any]:
-    """The ``outcome`` entry of an explained pair."""
+def outcome_record(model: OutcomeModel, p_hire: float, p_stay: float, risk: list[str], settings: Any,
+                   similar: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``outcome`` entry of an explained pair (``similar``: its :meth:`OutcomeModel.similar` entry)."""
     elh = float(p_hire) * float(p_stay)
     return {"p_hire": round(float(p_hire), 6), "p_stay180": round(float(p_stay), 6),
             "expected_lasting_hire": round(elh, 6), "weight": float(settings.outcomes.weight),
             "contribution": float(settings.outcomes.weight) * elh, "rank_by": settings.outcomes.rank_by,
             "horizon_days": HORIZON, "risks": list(risk),
-            "n_similar": int((model.params.get("sizes") or {}).get("spells", 0))}
+            "n_similar": int(similar["n"]) if similar else 0,
+            "similar_basis": similar["basis"] if similar else None}
 
 
 def decorate(match: Match, model: OutcomeModel, p_hire: float, p_stay: float, risk: list[str], settings: Any,
-             rank: int | None = None) -> OutcomeMatch:
-    """``match`` with the outcome contribution, the ``outcome`` entry and its reason records."""
-    rec = outcome_record(model, p_hire, p_stay, risk, settings)
+             rank: int | None = None, similar: dict[str, Any] | None = None) -> OutcomeMatch:
+    """``match`` with the outcome contribution, the ``outcome`` entry and its reason records.
+
+    ``similar``: the pair's :meth:`OutcomeModel.similar` entry (None: none known, the model's estimate)."""
+    if similar is None:
+        similar = {"basis": "model", "group": None, "gaps": [], "n": 0, "stay": float(p_stay)}
+    rec = outcome_record(model, p_hire, p_stay, risk, settings, similar)
     contributions = {**match.contributions, "outcome": rec["contribution"]}
     score = 0.0
     for v in contributions.values():          # the contributions add up to the score, in their order
         score = score + v
-    reason = {"code": "outcome_stay", "dim": "outcome", "share": stay_share(p_stay),
-              "p_hire": round(float(p_hire), 3), "n_similar": rec["n_similar"]}
+    reason = stay_reason(similar, p_hire, p_stay)
     reasons = {k: list(v) for k, v in match.reasons.items()}
-    reasons["fits" if p_stay >= STAY_FIT_AT else "gaps"].append(reason)
+    reasons["fits" if similar["stay"] >= STAY_FIT_AT else "gaps"].append(reason)
     reasons["gaps"].extend({"code": "outcome_risk", "dim": "outcome", "risk": r} for r in risk)
     fields = {f.name: getattr(match, f.name) for f in dataclasses.fields(Match)}
     fields.update(score=score, contributions=contributions, reasons=reasons,
@@ -219,7 +223,9 @@ class OutcomeMatcher(Matcher):
     def _decorated(self, si: np.ndarray, vi: np.ndarray, matches: list[Match], ph: np.ndarray, ps: np.ndarray,
                    X: np.ndarray) -> list[OutcomeMatch]:
         rk = risks(self.outcome_model, X)
-        return [decorate(m, self.outcome_model, ph[i], ps[i], rk[i], self.settings) for i, m in enumerate(matches)]
+        sim = self.outcome_model.similar(occupation_groups(self, vi), condition_gaps(X), ps)
+        return [decorate(m, self.outcome_model, ph[i], ps[i], rk[i], self.settings, similar=sim[i])
+                for i, m in enumerate(matches)]
 
     def for_seeker(self, seeker_id: str, k: int | None = None, *,
                    vacancy_mask: np.ndarray | None = None) -> list[Match]:
@@ -296,8 +302,9 @@ class OutcomeMatcher(Matcher):
                 h, t, _ = outcome_parts(self.outcome_model, self, np.full(len(bp), si), bp)
                 order = top_k(ranking_key(s[pool], h, t, self.settings), F.vacancy_id_rank[bp], len(bp))
                 rank = int(np.flatnonzero(bp[order] == vi)[0]) + 1
+        sim = self.outcome_model.similar(occupation_groups(self, np.array([vi])), condition_gaps(X), ps)[0]
         return decorate(m, self.outcome_model, ph[0], ps[0], risks(self.outcome_model, X)[0], self.settings,
-                        rank=rank)
+                        rank=rank, similar=sim)
 
 
 def attached(matcher: Any) -> dict[str, Any] | None:

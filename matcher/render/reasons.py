@@ -155,6 +155,41 @@ def _lower_first(text: str) -> str:
     """A sentence-case vocabulary label used mid-sentence."""
     return text[:1].lower() + text[1:]
 
+def _stay_zh(r: Mapping[str, Any]) -> str:
+    """``outcome_stay``: the similar job spells' 180-day share (``basis`` occupation / conditions), or the
+    model's estimate when there are too few similar spells (``basis`` model); records without ``basis``
+    (older) read as before."""
+    share, n, basis = _n(r.get("share")), r.get("n_similar"), r.get("basis")
+    if basis == "model":
+        return (f"类似的就业记录不足 {_n(r.get('min_similar'))} 段，模型估计此岗位 180 天仍在岗约 {share}%")
+    if basis not in ("occupation", "conditions"):
+        return f"在类似岗位，条件相近的求职者 180 天仍在岗约 {share}%" + (f"（依据 {n} 段就业记录）" if n else "")
+    gaps = [vocab.label("stay_gap", g, "zh") for g in r.get("gaps") or []]
+    who = ("同样" + "、".join(gaps) if gaps else "薪资、通勤、倒班、保险均无差距") + "的求职者"
+    where = (f"在同类岗位（{r.get('group_name') or r.get('group')}）" if basis == "occupation" else "在各类岗位中")
+    return f"{where}，{who} 180 天仍在岗约 {share}%（依据 {_n(n)} 段就业记录）"
+
+
+def _stay_en(r: Mapping[str, Any]) -> str:
+    share, n, basis = _n(r.get("share")), r.get("n_similar"), r.get("basis")
+    if basis == "model":
+        return (f"Fewer than {_n(r.get('min_similar'))} similar recorded jobs: the model estimates about {share}% "
+                "still in the job after 180 days")
+    if basis not in ("occupation", "conditions"):
+        return (f"In similar posts, seekers in a similar position were still in the job after 180 days in about "
+                f"{share}% of cases" + (f" (from {n} recorded jobs)" if n else ""))
+    gaps = [_lower_first(vocab.label("stay_gap", g, "en")) for g in r.get("gaps") or []]
+    who = ("seekers with " + _and(gaps) if gaps
+           else "seekers with no gap in pay, commute, shifts or insurance")
+    where = (f"In posts of the same occupation group ({r.get('group')})" if basis == "occupation"
+             else "Across all posts")
+    return f"{where}, {who} were still in the job after 180 days in about {share}% of cases (from {_n(n)} recorded jobs)"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 # --------------------------------------------------------------- Chinese
 _ZH: dict[str, Template] = {
     "skills_matched": lambda r, L: "技能对口：" + "、".join(
@@ -202,8 +237,7 @@ _ZH: dict[str, Template] = {
     "shift_talk": lambda r, L: "与求职者沟通倒班安排",
     "course": lambda r, L: f"参加培训：{r.get('course')}（补{r.get('skill')}），本岗位得分可达{_f2(r.get('score_after'))}",
     # outcome model (matcher.outcomes.rank)
-    "outcome_stay": lambda r, L: f"在类似岗位，条件相近的求职者 180 天仍在岗约 {_n(r.get('share'))}%"
-                                 + (f"（依据 {r['n_similar']} 段就业记录）" if r.get("n_similar") else ""),
+    "outcome_stay": lambda r, L: _stay_zh(r),
     "outcome_risk": lambda r, L: "离职风险：" + vocab.label("outcome_risk", r.get("risk"), "zh"),
 }
 
@@ -261,9 +295,7 @@ _EN: dict[str, Template] = {
     "shift_talk": lambda r, L: "Talk with the seeker about the shift arrangements",
     "course": lambda r, L: f"Take the {r.get('course')} course (for {r.get('skill')}): this post would score "
                            f"{_f2(r.get('score_after'))}",
-    "outcome_stay": lambda r, L: f"In similar posts, seekers in a similar position were still in the job after "
-                                 f"180 days in about {_n(r.get('share'))}% of cases"
-                                 + (f" (from {r['n_similar']} recorded jobs)" if r.get("n_similar") else ""),
+    "outcome_stay": lambda r, L: _stay_en(r),
     "outcome_risk": lambda r, L: "Risk of leaving early: " + _lower_first(vocab.label("outcome_risk", r.get("risk"), "en")),
 }
 

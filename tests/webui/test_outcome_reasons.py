@@ -1,6 +1,7 @@
 """The seeker page shows the outcome reason (matcher.outcomes.rank) in both languages, through matcher.render."""
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -15,6 +16,7 @@ def _model():
     from matcher import __version__
     from matcher.outcomes.features import PAIR_FEATURES
     from matcher.outcomes.model import FORMAT, FORMAT_VERSION, OutcomeModel
+    from matcher.vocab import STAY_GAPS
 
     n = len(PAIR_FEATURES)
     eta = math.log(-math.log(0.7) / 180)           # constant daily hazard giving 70 % at 180 days
@@ -28,6 +30,9 @@ def _model():
                  "calibration": {"x": [], "y": [], "kind": "identity"}},
         "history": {"overall": 0.2, "post": {}, "employer": {}},
         "window": {"first": "2026-01-01", "until": "2026-11-01"}, "sizes": {"spells": 321},
+        # 70 % of 98 similar spells, whatever the pair's condition gaps (all posts)
+        "similar": {"min_spells": 30, "min_known": 20, "gaps": list(STAY_GAPS), "group_level": "middle",
+                    "cells": {"*|" + "".join(b): [98, 80, 0.7] for b in itertools.product("01", repeat=4)}},
     })
 
 
@@ -46,7 +51,8 @@ def outcome_client(db_path, tmp_path):
 
 def test_seeker_page_shows_the_outcome_reason_in_chinese_and_english(outcome_client):
     zh = outcome_client.get("/seekers/S0000").data.decode()
-    assert "在类似岗位，条件相近的求职者 180 天仍在岗约 70%（依据 321 段就业记录）" in zh
+    assert "在各类岗位中，" in zh and "的求职者 180 天仍在岗约 70%（依据 98 段就业记录）" in zh
     outcome_client.post("/lang", data={"lang": "en"})
     en = outcome_client.get("/seekers/S0000").data.decode()
-    assert "still in the job after 180 days in about 70% of cases (from 321 recorded jobs)" in en
+    assert "Across all posts, seekers with" in en
+    assert "still in the job after 180 days in about 70% of cases (from 98 recorded jobs)" in en

@@ -18,6 +18,7 @@ the innermost one only):
 ``training``  the training section's state and course fixes;
 ``match_view`` the Python preparation of each shown match (:func:`webui.matchview.match_view`);
 ``template``  the rest of ``render_template`` (Jinja);
+``gc``        Python's cyclic garbage collector (``gc.callbacks``), wherever it struck;
 ``other``     everything else (Flask, sign-in checks, routing, response).
 
 The figure per phase is the median over rounds of the mean per page. Run on
@@ -48,7 +49,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PHASES = ("db", "scoring", "training", "match_view", "template", "other")
+PHASES = ("db", "scoring", "training", "match_view", "template", "gc", "other")
 _CSRF = re.compile(r'name="csrf_token" value="[^"]*"')
 _CSRF_META = re.compile(r'(<meta name="csrf-token" content=")[^"]*(")')
 _REQUEST_ID = re.compile(r'(request id|请求编号|Request ID)([^<]*)', re.I)
@@ -112,6 +113,14 @@ def instrument(app, clock: PhaseClock) -> None:
     def _after(*_a, **_k):
         clock.pop()
 
+    import gc
+
+    def _gc(phase, _info):
+        if phase == "start":
+            clock.push("gc")
+        elif clock._stack and clock._stack[-1][0] == "gc":
+            clock.pop()
+    gc.callbacks.append(_gc)
     dialect = engine.dialect
     dialect.do_commit = clock.wrap("db", dialect.do_commit)
     seekers.ranked_posts = clock.wrap("scoring", seekers.ranked_posts)
@@ -122,14 +131,15 @@ def instrument(app, clock: PhaseClock) -> None:
     app.jinja_env.globals["match_view"] = clock.wrap("match_view", app.jinja_env.globals["match_view"])
 
 
-def prepare(folder: Path, n_seekers: int, n_vacancies: int, market: Path | None, batch: bool) -> dict:
+def prepare(folder: Path, n_seekers: int, n_vacancies: int, market: Path | None, batch: bool,
+            settle: bool = True) -> dict:
     """Market files, a fresh instance with them imported, a staff user; the app (fitted) and seeker ids."""
     from sqlalchemy import select
 
     from webui import create_app
     from webui.auth import create_user
     from webui.db import new_session
-    from webui.engine import warm_up
+    from webui.engine import settle_heap, warm_up
     from webui.models import Seeker
     from webui.store import import_files
 
@@ -160,6 +170,8 @@ def prepare(folder: Path, n_seekers: int, n_vacancies: int, market: Path | None,
         session.close()
     with app.app_context():
         warm_up(app)
+    if settle:
+        settle_heap()  # as `matcher serve` does after its start-up fit
     return {"app": app, "ids": ids}
 
 
@@ -238,7 +250,7 @@ def time_pages(app, client, clock: PhaseClock, paths: list[str], rounds: int, pr
 
 def run(a) -> dict:
     with tempfile.TemporaryDirectory(prefix="web-profile-") as tmp:
-        prep = prepare(Path(tmp), a.seekers, a.vacancies, a.market, a.batch)
+        prep = prepare(Path(tmp), a.seekers, a.vacancies, a.market, a.batch, settle=not a.no_settle)
         app, ids = prep["app"], prep["ids"]
         try:
             client = sign_in(app)
@@ -319,6 +331,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--market", type=Path, default=None, help="A folder with seekers.csv and vacancies.csv.")
     ap.add_argument("--batch", action="store_true", help="Run `matcher batch` first and serve its lists.")
     ap.add_argument("--pyinstrument", type=Path, default=None)
+    ap.add_argument("--no-settle", action="store_true",
+                    help="Skip webui.engine.settle_heap after the fit (to measure what it saves).")
     ap.add_argument("--snapshot", type=Path, default=None)
     ap.add_argument("--check", type=Path, default=None)
     ap.add_argument("--snapshot-seekers", type=int, default=150)

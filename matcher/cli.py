@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("webui.commands", "import_command"),
     "serve": ("webui.commands", "serve_command"),
     "create-user": ("webui.commands", "create_user_command"),
+    "reset-password": ("webui.commands", "reset_password_command"),
     "backup": ("webui.commands", "backup_command"),
     "schema": ("matcher.commands.schema", "command"),
 }
@@ -45,6 +46,7 @@ HELP = {
     "import": "Load files into the web UI's database and refit the matcher.",
     "serve": "Run the staff web UI (waitress).",
     "create-user": "Create a staff user for the web UI.",
+    "reset-password": "Set a temporary password for a web UI user (must be changed at next sign-in).",
     "backup": "Copy the web UI's SQLite database while it runs (online backup).",
     "schema": "Print the input columns: Chinese headers, required, type, accepted spellings.",
 }

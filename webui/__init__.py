@@ -167,9 +167,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(module.bp)
     from . import review; app.register_blueprint(review.bp)  # occupation-code review queue (issue 14)
     views.init_app(app)
-    from .matchview import match_view
+    from .matchview import match_html, match_view
 
     app.jinja_env.globals["match_view"] = match_view
+    app.jinja_env.globals["match_html"] = match_html
     cityreport.init_app(app)
     _prune_audit(app)
 

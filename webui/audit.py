@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "password_change": _l("Password changed"),
     "password_change_failed": _l("Password change failed"),
     "password_reset": _l("Password reset by admin"),
+    "password_rehash": _l("Password hash upgraded at sign-in"),
     "user_create": _l("User created"),
     "user_change": _l("User role or district changed"),
     "user_deactivate": _l("User deactivated"),

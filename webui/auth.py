@@ -21,7 +21,9 @@ office behind one proxy shares an address). The client address is the WSGI
 peer, or — with ``TRUSTED_PROXIES`` = n — the address n hops back in
 ``X-Forwarded-For`` (werkzeug ``ProxyFix``, set up in :func:`webui.create_app`).
 
-Passwords follow :mod:`webui.passwords`. Admins create users, change roles
+Passwords follow :mod:`webui.passwords`. A successful sign-in re-hashes a
+password stored with an older algorithm or weaker parameters than
+``PASSWORD_HASH_METHOD`` (:func:`hash_outdated`; audited as ``password_rehash``). Admins create users, change roles
 and districts, deactivate and reset passwords here; a reset makes the user
 choose a new password at the next sign-in. Everything is audited.
 """
@@ -210,6 +212,18 @@ def create_user(session: Session, username: str, password: str, role: str = "sta
     return user
 
 
+@functools.lru_cache(maxsize=8)
+def hash_params(method: str) -> str:
+    """The algorithm and parameters werkzeug writes for ``method`` (``scrypt`` -> ``scrypt:32768:8:1``)."""
+    return generate_password_hash("parameters only", method=method).split("$", 1)[0]
+
+
+def hash_outdated(stored: str | None, method: str = HASH_METHOD) -> bool:
+    """True when the stored hash was made with another algorithm or other parameters than ``method``
+    gives today (then a successful sign-in re-hashes the password with it)."""
+    return not stored or stored.split("$", 1)[0] != hash_params(method)
+
+
 def set_password(user: User, password: str, *, must_change: bool, hash_method: str = HASH_METHOD) -> None:
     """Check the rules, store the new hash and end the user's sessions (caller commits)."""
     check_password_rules(password, user.username)
@@ -307,6 +321,10 @@ def login():
             db.commit()
             return render_template("auth/login.html", error=_("Wrong username or password.")), 401
         user.last_login_at = utcnow()
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        if hash_outdated(user.password_hash, method):  # e.g. pbkdf2, or scrypt with weaker parameters
+            user.password_hash = generate_password_hash(password, method=method)
+            record("password_rehash", user=user, detail=f"to {hash_params(method)}")
         record("login", user=user)
         db.commit()
         start_session(user)

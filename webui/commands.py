@@ -1,4 +1,5 @@
-"""Web UI commands: ``matcher serve``, ``matcher create-user``, ``matcher import``, ``matcher backup``.
+"""Web UI commands: ``matcher serve``, ``matcher create-user``, ``matcher reset-password``, ``matcher import``,
+``matcher backup``.
 
 All of them use the same database as the web UI: SQLite in the instance folder
 by default, ``MATCHER_DATABASE_URL`` for any other SQLAlchemy URL, and
@@ -60,10 +61,11 @@ def serve_command(host: str, port: int, threads: int, batch_dir: Path | None, wo
     """
     import waitress
 
-    from webui.engine import warm_up
+    from webui.engine import settle_heap, warm_up
 
     app = _app(secure_cookie=not _is_loopback(host), batch_dir=batch_dir)
     fitted = warm_up(app)
+    settle_heap()  # the fit's objects out of the garbage collector's full passes (see there)
     if fitted is None:
         click.echo("No data imported yet: run `matcher import SEEKERS VACANCIES` first "
                    "(the UI still starts).")
@@ -173,6 +175,54 @@ def create_user_command(username: str, password: str, role: str, district: str |
               detail=f"user {user.id} {user.username}: role {user.role}, district {user.district or '-'}")
         scope = f", district {user.district}" if user.district else ""
         click.echo(f"Created {user.role} user {user.username!r}{scope}.")
+    finally:
+        session.close()
+
+
+@click.command("reset-password")
+@click.argument("username")
+@click.option("--password-file", type=click.File("r", encoding="utf-8"), default=None,
+              help="Read the new password from the first line of this file ('-' for standard input) "
+                   "instead of prompting; keeps it out of the shell history and process list.")
+def reset_password_command(username: str, password_file) -> None:
+    """Set a temporary password for USERNAME (e.g. a locked-out or forgotten admin). Audited.
+
+    The password is prompted twice unless ``--password-file`` is given and
+    must pass the same rules as ``create-user`` and the web form. The user
+    must choose a new password at the next sign-in, every session of the
+    user ends at once, and a sign-in lockout of that name is lifted.
+    """
+    from sqlalchemy import select
+
+    from webui.audit import write
+    from webui.auth import UserError, set_password
+    from webui.db import new_session
+    from webui.models import LoginAttempt, User
+
+    if password_file is not None:
+        lines = password_file.read().splitlines()
+        password = lines[0] if lines else ""
+        if not password:
+            raise click.UsageError("The password file is empty: put the new password on its first line.")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    app = _app()
+    session = new_session(app)
+    try:
+        user = session.scalar(select(User).where(User.username == username.strip()))
+        if user is None:
+            raise click.UsageError(f"No user named {username.strip()!r}.")
+        try:
+            set_password(user, password, must_change=True, hash_method=app.config["PASSWORD_HASH_METHOD"])
+        except UserError as exc:
+            session.rollback()
+            raise click.UsageError(str(exc)) from None
+        session.add(LoginAttempt(username=user.username, ip="cli", success=True))  # lifts a lockout
+        session.commit()
+        write(session, "password_reset", username=f"cli:{_os_user()}", detail=f"user {user.id} {user.username}")
+        note = "" if user.active else " The user is deactivated; an admin can reactivate it in the web UI."
+        click.echo(f"Password of {user.username!r} reset: every session of the user has ended, and a new "
+                   f"password must be chosen at the next sign-in.{note}")
     finally:
         session.close()
 

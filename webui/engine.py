@@ -391,10 +391,13 @@ def import_token(session: Session) -> str | None:
 
 def _generation_token(session: Session) -> str | None:
     """The newest import's token, plus the review queue's code generation when codes were decided."""
-    from .review import codes_generation
+    from .review import codes_generation_columns, codes_generation_text
 
-    token = latest_token(session)
-    codes = codes_generation(session) if token is not None else None
+    # one statement per request: the newest import's token and the code decisions' count and newest time
+    newest = (select(Import.token).where(Import.status == "done").order_by(Import.id.desc()).limit(1)
+              .scalar_subquery())
+    token, n, last = session.execute(select(newest, *codes_generation_columns())).one()
+    codes = codes_generation_text(n, last) if token is not None else None
     return f"{token}+{codes}" if codes else token
 
 
@@ -433,6 +436,24 @@ def limit_blas_threads(n: int | None) -> dict | None:
         return None
     threadpool_limits(int(n))
     return {"threads": int(n)}
+
+
+def settle_heap() -> None:
+    """Collect, then freeze the objects alive now out of the cyclic garbage collector's reach.
+
+    Called by ``matcher serve`` after the start-up fit, before it forks its
+    workers. A fitted 100k-seeker market is millions of long-lived Python
+    objects; without this every full (generation-2) collection walks all of
+    them, a pause of tens of milliseconds that lands on whichever request
+    happens to allocate at that moment. Frozen objects are still freed by
+    reference counting; only cycles among them are never collected, and they
+    belong to the fit that serves for the process's life. Also keeps the
+    forked workers from touching (and so copying) the shared pages of the fit.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def warm_up(app: Flask) -> Fitted | None:

@@ -135,7 +135,18 @@ def office_coder(session: Session, wait: bool = False) -> object:
 def codes_generation(session: Session) -> str | None:
     """Changes whenever a code decision is added or changed (part of the matcher's refit token)."""
     n, last = session.execute(select(func.count(OccupationCode.id), func.max(OccupationCode.decided_at))).one()
+    return codes_generation_text(n, last)
+
+
+def codes_generation_text(n: int | None, last) -> str | None:
+    """The code generation from the number of decisions and the newest decision time."""
     return f"codes{n}@{last.isoformat()}" if n else None
+
+
+def codes_generation_columns():
+    """The two scalar subqueries :func:`codes_generation` reads, for folding into another SELECT."""
+    return (select(func.count(OccupationCode.id)).scalar_subquery(),
+            select(func.max(OccupationCode.decided_at)).scalar_subquery())
 
 
 # ------------------------------------------------------------------ queue

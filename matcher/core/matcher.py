@@ -254,7 +254,8 @@ class Matcher:
             return [self.explainer_.build(si, int(b[j]), r + 1, gs, int(j)) for r, j in enumerate(top)]
         s = self._seeker_row(si, b)
         top = self._order(s, F.vacancy_id_rank[b], k)
-        gs = self.score_pairs(np.full(len(top), si), b[top])
+        # the row's scores of the chosen posts are the pairs' ranking scores bit for bit (no second scoring)
+        gs = self.score_pairs(np.full(len(top), si), b[top], score=s[top])
         return [self.explainer_.build(si, int(b[j]), r + 1, gs, r) for r, j in enumerate(top)]
 
     def for_vacancy(self, vacancy_id: str, k: int | None = None, *,
@@ -370,7 +371,8 @@ class Matcher:
         s[:, ~self.open_[b]] = -np.inf
         return s
 
-    def score_pairs(self, seeker_idx: np.ndarray, vacancy_idx: np.ndarray) -> GridScores:
+    def score_pairs(self, seeker_idx: np.ndarray, vacancy_idx: np.ndarray, *,
+                    score: np.ndarray | None = None) -> GridScores:
         """Scores of arbitrary (seeker, vacancy) position pairs, with per-dimension parts.
 
         ``seeker_idx`` and ``vacancy_idx`` are equal-length arrays of fitted
@@ -380,7 +382,9 @@ class Matcher:
         ``components`` and boolean ``evidence``), the same values the dense
         block gives (``score`` bit for bit; contributions add up to it within
         float32 rounding, about 1e-7). Expired vacancies are scored
-        like any other (filtering is the caller's). Raises
+        like any other (filtering is the caller's). ``score``: the pairs'
+        ranking scores when the caller already has them from a dense row or
+        block (the same values bit for bit; saves scoring the pairs twice). Raises
         :class:`MatcherError` on unequal lengths or positions out of range.
         """
         F = self._check()
@@ -396,7 +400,10 @@ class Matcher:
         g = Grid(a, b, rows.astype(np.int64).ravel(), cols.astype(np.int64).ravel())
         gs = score_grid(F, self.settings, g)
         # the ranking score of the dense route, bit for bit (contributions add up to it within float32 rounding)
-        gs.score = score_grid(F, self.settings, g, score_only=True).score
+        if score is not None:
+            gs.score = np.asarray(score, dtype=gs.score.dtype).reshape(gs.score.shape)
+        else:
+            gs.score = score_grid(F, self.settings, g, score_only=True).score
         return gs
 
     def top_k_block(self, seeker_idx: np.ndarray, k: int, *,

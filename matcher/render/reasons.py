@@ -332,11 +332,16 @@ def render_reason_items(reasons: Mapping[str, Any] | None, lang: str = "zh") -> 
     for key in ("fits", "gaps", "fixes"):
         items = []
         for r in reasons.get(key) or []:
-            sev = r.get("severity") if isinstance(r, Mapping) else None
-            items.append({"text": render_reason(r, lang), "code": r.get("code") if isinstance(r, Mapping) else None,
-                          "severity": sev})
-        out[key] = sorted(items, key=lambda x: x["severity"] != "blocker")
+            # records are plain dicts; the abstract Mapping check (slow) only for other mappings
+            is_record = type(r) is dict or (not isinstance(r, str) and isinstance(r, Mapping))
+            items.append({"text": render_reason(r, lang), "code": r.get("code") if is_record else None,
+                          "severity": r.get("severity") if is_record else None})
+        out[key] = sorted(items, key=_not_blocker) if any(x["severity"] == "blocker" for x in items) else items
     return out
+
+
+def _not_blocker(item: Mapping[str, Any]) -> bool:
+    return item["severity"] != "blocker"
 
 
 def render_summary(verdicts: Mapping[str, Any] | None, lang: str = "zh") -> str:

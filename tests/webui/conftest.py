@@ -131,9 +131,11 @@ def matcher_factory():
 # --- fixtures ---------------------------------------------------------------------------------
 
 def base_config(db_path: Path, instance: Path, cache: MatcherCache, **extra) -> dict:
+    # the test users are hashed with FAST_HASH: as the app's method too, sign-ins do not re-hash them
+    # (test_auth_sessions checks the scrypt default and the upgrade with apps of their own)
     cfg = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
            "DATABASE_URL": f"sqlite:///{db_path}", "INSTANCE_PATH": str(instance),
-           "MATCHER_CACHE": cache}
+           "MATCHER_CACHE": cache, "PASSWORD_HASH_METHOD": FAST_HASH}
     cfg.update(extra)
     return cfg
 

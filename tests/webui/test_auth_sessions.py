@@ -196,9 +196,58 @@ def test_admin_reset_forces_a_change_at_next_sign_in(app, client):
     assert "password_reset" in _actions(app, username="admin")
 
 
-def test_new_passwords_are_hashed_with_scrypt(admin_client, app):
+@pytest.fixture
+def scrypt_app(db_path, tmp_path, matcher_cache):
+    """An app with the factory's default hashing (scrypt), over users hashed with FAST_HASH."""
+    from tests.webui.conftest import base_config
+    from webui import create_app
+
+    cfg = base_config(db_path, tmp_path, matcher_cache)
+    del cfg["PASSWORD_HASH_METHOD"]
+    app = create_app(cfg)
+    assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    yield app
+    app.extensions["matcher_engine"].dispose()
+
+
+def test_new_passwords_are_hashed_with_scrypt(scrypt_app):
+    admin_client = scrypt_app.test_client()
+    assert login(admin_client, "admin").status_code == 302
     admin_client.post("/auth/users", data={"username": "hashme", "password": NEW_PASSWORD})
-    assert _user(app, "hashme").password_hash.startswith("scrypt:")
+    assert _user(scrypt_app, "hashme").password_hash.startswith("scrypt:")
+
+
+def test_outdated_hash_is_upgraded_at_sign_in(scrypt_app):
+    """A hash made with old parameters (pbkdf2 with 1,000 rounds; scrypt with a smaller cost) is replaced
+    by the current method's at the next successful sign-in; a failed sign-in changes nothing."""
+    from werkzeug.security import check_password_hash, generate_password_hash
+
+    from webui.auth import hash_outdated, hash_params
+
+    old = _user(scrypt_app, "east").password_hash
+    assert old.startswith("pbkdf2:sha256:1000$") and hash_outdated(old, "scrypt")
+    client = scrypt_app.test_client()
+    assert login(client, "east", "wrong password").status_code == 401
+    assert _user(scrypt_app, "east").password_hash == old
+    assert login(client, "east").status_code == 302
+    new = _user(scrypt_app, "east").password_hash
+    assert new.split("$", 1)[0] == hash_params("scrypt") == "scrypt:32768:8:1"
+    assert check_password_hash(new, PASSWORD) and not hash_outdated(new, "scrypt")
+    assert "password_rehash" in _actions(scrypt_app, username="east")
+    client.post("/auth/logout")
+    assert login(client, "east").status_code == 302          # the new hash signs in; no second upgrade
+    assert _user(scrypt_app, "east").password_hash == new
+    assert _actions(scrypt_app, username="east").count("password_rehash") == 1
+    # scrypt with a weaker cost counts as outdated too
+    s = _db(scrypt_app)
+    try:
+        u = s.scalar(select(User).where(User.username == "west"))
+        u.password_hash = generate_password_hash(PASSWORD, method="scrypt:16384:8:1")
+        s.commit()
+    finally:
+        s.close()
+    assert login(scrypt_app.test_client(), "west").status_code == 302
+    assert _user(scrypt_app, "west").password_hash.startswith("scrypt:32768:8:1$")
 
 
 # --------------------------------------------------------------------------- throttling

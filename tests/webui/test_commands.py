@@ -185,3 +185,82 @@ def test_secret_key_is_generated_once_and_private(instance):
 def test_loopback_detection():
     assert webcmds._is_loopback("127.0.0.1") and webcmds._is_loopback("localhost")
     assert not webcmds._is_loopback("0.0.0.0") and not webcmds._is_loopback("example.org")
+
+
+def _user_row(name: str):
+    app = create_app({"TESTING": True})
+    s = new_session(app)
+    try:
+        return s.scalar(select(User).where(User.username == name))
+    finally:
+        s.close()
+        app.extensions["matcher_engine"].dispose()
+
+
+def test_reset_password_from_a_file(instance, tmp_path, capsys):
+    assert main(["create-user", "--username", "ops", "--password", "granite orchard 41", "--role", "admin"]) == 0
+    before = _user_row("ops")
+    pw = tmp_path / "pw.txt"
+    pw.write_text("copper lantern 72\n", encoding="utf-8")
+    assert main(["reset-password", "ops", "--password-file", str(pw)]) == 0
+    out = capsys.readouterr().out
+    assert "reset" in out and "copper lantern 72" not in out
+    after = _user_row("ops")
+    from werkzeug.security import check_password_hash
+    assert check_password_hash(after.password_hash, "copper lantern 72")
+    assert after.password_hash.startswith("scrypt:")
+    assert after.must_change_password
+    assert after.session_version == before.session_version + 1   # every session of the user ended
+    assert _audit_actions() == ["user_create", "password_reset"]
+
+
+def test_reset_password_applies_the_rules_and_names_unknown_users(instance, tmp_path, capsys):
+    assert main(["create-user", "--username", "ops", "--password", "granite orchard 41"]) == 0
+    capsys.readouterr()
+    for text, problem in [("short", "at least 12 characters"), ("ops-and-more-words", "must not contain the username"),
+                          ("qwertyuiop123", "commonly used"), ("granite orchard 41", "must differ"), ("", "empty")]:
+        pw = tmp_path / "pw.txt"
+        pw.write_text(text + "\n", encoding="utf-8")
+        assert main(["reset-password", "ops", "--password-file", str(pw)]) == 2, text
+        err = capsys.readouterr().err
+        assert problem in err and "Traceback" not in err, (text, err)
+    assert not _user_row("ops").must_change_password              # nothing changed
+    pw.write_text("copper lantern 72\n", encoding="utf-8")
+    assert main(["reset-password", "nobody", "--password-file", str(pw)]) == 2
+    assert "No user named 'nobody'" in capsys.readouterr().err
+    assert _audit_actions() == ["user_create"]
+
+
+def test_reset_password_prompts_twice_and_lifts_a_lockout(instance, monkeypatch):
+    from click.testing import CliRunner
+
+    from webui.commands import reset_password_command
+
+    assert main(["create-user", "--username", "ops", "--password", "granite orchard 41"]) == 0
+    app = create_app({"TESTING": True})
+    s = new_session(app)
+    from webui.models import LoginAttempt
+    for _ in range(8):
+        s.add(LoginAttempt(username="ops", ip="10.0.0.9", success=False))
+    s.commit()
+    s.close()
+    with app.test_request_context("/"):
+        from webui.auth import locked_until
+        s = new_session(app)
+        assert locked_until(s, "ops") is not None
+        s.close()
+    runner = CliRunner()
+    r = runner.invoke(reset_password_command, ["ops"], input="copper lantern 72\ncopper lantern 99\n"
+                                                           "copper lantern 72\ncopper lantern 72\n")
+    assert r.exit_code == 0, r.output
+    assert "do not match" in r.output.lower()   # the mismatched pair was asked again
+    assert "copper lantern" not in r.output
+    with app.test_request_context("/"):
+        s = new_session(app)
+        assert locked_until(s, "ops") is None
+        s.close()
+    app.extensions["matcher_engine"].dispose()
+    web = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
+    r = web.test_client().post("/auth/login", data={"username": "ops", "password": "copper lantern 72"})
+    web.extensions["matcher_engine"].dispose()
+    assert r.status_code == 302 and r.headers["Location"].endswith("/auth/password")  # must change it now

@@ -266,13 +266,18 @@ def calibration(scores: np.ndarray, labels: np.ndarray, temperature: float) -> d
     return {"mean_top1_probability": float(conf.mean()), "top1": float(correct.mean()), "ece": float(ece)}
 
 
-def confident_or_ask(engine: dict, predicted: list[list[str]], expected: list[str]) -> dict[str, object]:
+def confident_or_ask(engine: dict, predicted: list[list[str]], expected: list[str],
+                     titles: list[str]) -> dict[str, object]:
     """Coverage–precision of the calibrated confidence on the cross-validated engine output.
 
     ``oof``: a calibrator refitted here with its own inner 5-fold split (out-of-fold
     probabilities, threshold chosen on them: honest); ``shipped``: the shipped calibration
     and threshold applied to the same titles (it was fitted on them, so slightly optimistic
-    when the titles are the development half)."""
+    when the titles are the development half); ``office_rule``: leave-one-out precision of coding a
+    title like the other titles with the same cleaned text (:func:`~matcher.occupations.confidence.office_agreement`),
+    the analogue of an office's already-coded posts."""
+    from matcher.occupations.confidence import office_agreement
+
     correct = np.array([bool(p) and p[0] == e for p, e in zip(predicted, expected)])
     top5 = np.array([e in p[:5] for p, e in zip(predicted, expected)])
     cal, oof = calibrate(engine["features"], correct)
@@ -284,6 +289,7 @@ def confident_or_ask(engine: dict, predicted: list[list[str]], expected: list[st
 
     _, margin_cov, margin_prec = threshold_for_precision(margin, correct, 0.9)
     return {
+        "office_rule": office_agreement(titles, expected),
         "oof_threshold": round(cal.threshold, 4), "oof_auto_coverage": cal.info["auto_coverage"],
         "oof_auto_precision": cal.info["auto_precision"], "oof_curve": coverage_precision(oof, correct),
         "shipped_threshold": round(shipped.threshold, 4), "shipped_auto_coverage": round(float(auto.mean()), 4),
@@ -339,17 +345,30 @@ def learning_curve(frame: pd.DataFrame, shares=(0.25, 0.5, 0.75, 1.0), seed: int
 
 
 def sample_posts(path: Path) -> dict[str, object]:
-    """Share of sample posts that carry a code without staff: given in the file, or auto-coded."""
+    """Share of sample posts that carry a code without staff: given in the file, or auto-coded.
+
+    The posts that carry a code are the office's own vocabulary (not evaluation labels): the
+    uncoded posts are coded by the default coder that knows them
+    (:meth:`~matcher.occupations.coder.OccupationCoder.with_office_codes`); ``auto_office`` counts
+    the posts coded like 2+ identical coded posts, ``auto_model`` those the calibrated model codes.
+    ``model_only`` repeats the count without the office's codes."""
     from matcher.occupations.coder import default_coder
 
     vac = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     given = vac["csco_code"].str.strip() != ""
-    codings = default_coder().code(vac.loc[~given, "title"].tolist())
+    uncoded = vac.loc[~given, "title"].tolist()
+    coder = default_coder().with_office_codes(vac.loc[given, "title"].tolist(), vac.loc[given, "csco_code"].tolist())
+    codings = coder.code(uncoded)
     auto = sum(c.decision == "auto" for c in codings)
+    office = sum(c.source == "office" for c in codings)
+    model_only = sum(c.decision == "auto" for c in default_coder().code(uncoded))
     return {"posts": len(vac), "given": int(given.sum()), "uncoded_in_file": int((~given).sum()),
-            "auto_coded": int(auto), "to_review": int((~given).sum() - auto),
+            "auto_coded": int(auto), "auto_office": int(office), "auto_model": int(auto - office),
+            "to_review": int((~given).sum() - auto),
             "share_with_code": round((int(given.sum()) + auto) / len(vac), 4),
-            "share_of_uncoded_auto": round(auto / max(int((~given).sum()), 1), 4)}
+            "share_of_uncoded_auto": round(auto / max(int((~given).sum()), 1), 4),
+            "model_only_auto_coded": int(model_only),
+            "model_only_share_with_code": round((int(given.sum()) + model_only) / len(vac), 4)}
 
 
 def main(argv: list[str] | None = None) -> dict[str, object]:
@@ -389,7 +408,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             "shipped_temperature": engine["shipped_temperature"],
             "calibration": calibration(engine["scores"], engine["labels"], engine["shipped_temperature"]),
             "decide_10k_seconds": round(engine["decide_10k_seconds"], 2),
-            "confident_or_ask": confident_or_ask(engine, engine["predicted"], expected),
+            "confident_or_ask": confident_or_ask(engine, engine["predicted"], expected, titles),
         },
         "baselines": {},
     }
@@ -434,6 +453,11 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         f"at top-1 precision {co['shipped_auto_precision']:.1%}; calibrator out-of-fold {co['oof_auto_coverage']:.1%} "
         f"at {co['oof_auto_precision']:.1%} (margin alone {co['margin_only_coverage_at_90']:.1%}); "
         f"recall@5 of titles to review {co['review_recall@5']:.3f}; coding+deciding 10,000 titles {e['decide_10k_seconds']} s")
+    off = co["office_rule"]
+    lines.append(f"office rule (leave-one-out on these titles): a title coded like its identical titles is right "
+                 + ", ".join(f"{p:.1%} with {c}{'+' if c == str(len(off['precision'])) else ''} coded copies "
+                             f"(n={off['rows'][c]})" for c, p in off["precision"].items())
+                 + f"; applied from {off['min_count']} copies")
     lines.append("coverage -> precision (out-of-fold): " + ", ".join(
         f"{p['coverage']:.0%}: {p['precision']:.3f}" for p in co["oof_curve"]))
     if "review_simulation" in results:
@@ -445,8 +469,10 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             f"{p['share_of_dev']:.0%} ({p['n_train']}): {p['top1']:.3f}/{p['recall@5']:.3f}" for p in results["learning_curve"]))
     if "sample" in results:
         sm = results["sample"]
-        lines.append(f"sample posts: {sm['posts']}, code given {sm['given']}, auto-coded {sm['auto_coded']}, "
-                     f"to review {sm['to_review']}: {sm['share_with_code']:.1%} carry a code without staff")
+        lines.append(f"sample posts: {sm['posts']}, code given {sm['given']}, auto-coded {sm['auto_coded']} "
+                     f"({sm['auto_office']} like 2+ identical coded posts, {sm['auto_model']} by the model), "
+                     f"to review {sm['to_review']}: {sm['share_with_code']:.1%} carry a code without staff "
+                     f"(model alone: {sm['model_only_share_with_code']:.1%})")
     lines.append(f"total {results['seconds']} s")
     print("\n".join(lines))
     if args.json:

@@ -162,14 +162,51 @@ def test_code_titles_command_gb18030_csv(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
     table = pd.read_csv(out, encoding="utf-8-sig", dtype={"code": str})
-    assert list(table.columns) == ["input", "rank", "code", "name", "score", "confidence", "decision"]
+    assert list(table.columns) == ["input", "rank", "code", "name", "score", "confidence", "decision", "source"]
     assert len(table) == 6
+    assert set(table["source"]) == {"model"}
     # one decision per input, repeated on each of its rank rows
     assert table.groupby("input")["decision"].nunique().eq(1).all()
     assert set(table["decision"]) <= {"auto", "review"}
     assert "coded automatically" in result.output and "to review" in result.output
     assert table.loc[0, "code"] == "6-18-02-04"
     assert table.loc[3, "code"] == "4-07-05-01"
+
+
+def test_code_titles_command_learns_the_files_own_codes(tmp_path) -> None:
+    """--code-column: coded rows keep their code and teach identical uncoded titles (2+ alike)."""
+    from click.testing import CliRunner
+
+    from matcher.commands.code_titles import command
+
+    office = "4-02-05-01"  # the office codes its station porters (小红帽) as 装卸搬运工
+    src = tmp_path / "posts.csv"
+    src.write_text("title,csco_code\n小红帽（急招）,%s\n小红帽,%s\n小红帽 包住,\n"
+                   "单号,%s\n单号 急招,\n电焊工,\n" % (office, office, office), encoding="utf-8")
+    out = tmp_path / "coded.csv"
+    result = CliRunner().invoke(command, ["--in", str(src), "--column", "title", "--code-column", "csco_code",
+                                          "--top-k", "3", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, encoding="utf-8-sig", dtype={"code": str})
+    first = table[table["rank"] == 1].set_index("input")
+    assert list(first.loc[["小红帽（急招）", "小红帽"], "source"]) == ["given", "given"]
+    assert first.loc["小红帽（急招）", "confidence"] == 1.0
+    # two coded copies alike: the uncoded copy takes the office's code, with the measured precision
+    assert (first.loc["小红帽 包住", "code"], first.loc["小红帽 包住", "decision"],
+            first.loc["小红帽 包住", "source"]) == (office, "auto", "office")
+    assert 0.9 <= first.loc["小红帽 包住", "confidence"] < 1.0
+    # a single coded copy is not enough (83 % on the development titles): the model decides
+    assert first.loc["单号 急招", "source"] == "model"
+    assert first.loc["电焊工", "source"] == "model"
+    assert "3 carry a code in the file" in result.output and "1 like the office's identical titles" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("title,csco_code\n焊工,9-99-99-99\n", encoding="utf-8")
+    wrong = CliRunner().invoke(command, ["--in", str(bad), "--column", "title", "--code-column", "csco_code",
+                                         "--out", str(out)])
+    assert wrong.exit_code != 0 and "9-99-99-99" in wrong.output and "csco_code" in wrong.output
+    missing = CliRunner().invoke(command, ["--in", str(bad), "--column", "title", "--code-column", "code",
+                                           "--out", str(out)])
+    assert missing.exit_code != 0 and "'code' not found" in missing.output
 
 
 def test_code_titles_command_errors(tmp_path) -> None:

@@ -133,7 +133,7 @@ def test_threshold_zero_and_one(coder):
 
 def test_code_frame_repeats_the_decision(coder):
     frame = coder.code_frame(["电焊工", "储备干部"], k=3)
-    assert list(frame.columns) == ["input", "rank", "code", "name", "score", "confidence", "decision"]
+    assert list(frame.columns) == ["input", "rank", "code", "name", "score", "confidence", "decision", "source"]
     assert len(frame) == 6
     assert frame.groupby("input")["decision"].nunique().eq(1).all()
 
@@ -146,6 +146,61 @@ def test_with_confirmed_is_certain_and_leaves_the_original_alone(coder):
     assert coder.code(["储备干部"])[0].confirmed is False
     with pytest.raises(InputFileError, match="9-99"):
         coder.with_confirmed({"x": "9-99-99-99"})
+
+
+def test_office_codes_code_identical_titles_when_two_or_more_agree(coder):
+    office = "4-07-02-01"
+    taught = coder.with_office_codes(["储备干部", "储备干部（急招）", "夜班小工", "夜班小工", "看场子", "看场子"],
+                                     [office, office, "6-18-02-04", "", "4-07-05-01", "4-07-02-01"])
+    c, once, mixed = taught.code(["储备干部 包住", "夜班小工", "看场子"])
+    # two consistent copies: the office's code, with the measured precision of such titles as confidence
+    assert (c.code, c.decision, c.source, c.confirmed) == (office, "auto", "office", False)
+    cal = load_calibration()
+    assert c.confidence == pytest.approx(cal.office_confidence(2)) and 0.9 <= c.confidence < 1.0
+    assert c.suggestions[0] == (office, c.confidence) and len(c.suggestions) == 5
+    # one copy (the empty code does not count) and inconsistent copies: the model decides
+    assert once.source == "model" and mixed.source == "model"
+    assert once.confidence == pytest.approx(coder.code(["夜班小工"])[0].confidence, abs=1e-6)
+    # predict follows the same rule; the original coder is untouched
+    assert taught.predict(["储备干部"], 1)[0][0] == (office, pytest.approx(c.confidence))
+    assert coder.code(["储备干部 包住"])[0].source == "model"
+    # staff confirmation beats the office's file
+    both = taught.with_confirmed({"储备干部": "1-01-00-00"})
+    assert both.code(["储备干部"])[0].code == "1-01-00-00" and both.code(["储备干部"])[0].source == "confirmed"
+    with pytest.raises(InputFileError, match="9-99"):
+        coder.with_office_codes(["x"], ["9-99-99-99"])
+    with pytest.raises(ValueError):
+        coder.with_office_codes(["x", "y"], ["4-07-02-01"])
+
+
+def test_office_rule_measured_leave_one_out():
+    from matcher.occupations.confidence import office_agreement
+
+    titles = ["焊工", "焊工 急招", "焊工(包住)", "保安", "保安员", "保安", "厨师", "厨师"]
+    codes = ["A", "A", "B", "X", "Y", "X", "C", "C"]
+    got = office_agreement(titles, codes, target=0.5, min_rows=1, max_count=2)
+    # 焊工 x3 (A, A, B): the B row sees {A} consistent (wrong); each A row sees {A, B} (not counted)
+    # 保安 x2 (X, X): each sees X (right, 1 copy); 厨师 x2: right, 1 copy each
+    assert got["rows"] == {"1": 4, "2": 1}
+    assert got["precision"] == {"1": 1.0, "2": 0.0}
+    assert got["min_count"] is None          # the top bucket fails, so no count qualifies
+    assert office_agreement(titles[3:], codes[3:], target=0.9, min_rows=1)["min_count"] == 1
+    cal = load_calibration()
+    assert cal.office["min_count"] == 2 and cal.office_confidence(1) is None
+    assert cal.office_confidence(50) == cal.office["precision"]["3"]
+
+
+def test_identical_titles_are_scored_once_and_agree(coder):
+    titles = ["电焊工", "电焊工（急招）", "保洁员", "电焊工"]
+    out = coder.code(titles)
+    assert [c.title for c in out] == titles
+    assert out[0].suggestions == out[1].suggestions == out[3].suggestions
+    assert out[0].suggestions is not out[3].suggestions
+    preds = coder.predict(titles, 3)
+    assert preds[0] == preds[3]
+    alone = coder.predict(["电焊工"], 3)[0]   # float32 sums may differ in the last bits by batch
+    assert [c for c, _ in preds[0]] == [c for c, _ in alone]
+    assert [p for _, p in preds[0]] == pytest.approx([p for _, p in alone], rel=1e-4)
 
 
 def test_confirmed_titles_become_training_rows():

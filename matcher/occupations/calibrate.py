@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from matcher.occupations.confidence import FEATURES, calibrate, confidence_features
+from matcher.occupations.confidence import FEATURES, calibrate, confidence_features, office_agreement
 
 
 def cross_validated_features(frame, params: dict | None = None, folds: int = 5, seed: int = 0):
@@ -61,9 +62,14 @@ def main(argv: list[str] | None = None) -> int:
                              f"{args.folds}-fold cross-validated default coder, KFold seed 0",
             "cv_recall@5": round(float(top5.mean()), 4)}
     cal, _ = calibrate(feats, correct, target=args.target, folds=args.folds, info=info)
+    office = office_agreement(frame["job_name"], frame["expected_code"], target=args.target)
+    office["computed_from"] = ("leave-one-out over the same titles: a row is coded with the one code that all "
+                               "other rows of the same cleaned title carry")
+    cal = replace(cal, office=office)
     args.out.write_text(json.dumps(cal.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"top-1 {correct.mean():.3f}, recall@5 {top5.mean():.3f}; threshold {cal.threshold:.4f} auto-codes "
-          f"{cal.info['auto_coverage']:.1%} at precision {cal.info['auto_precision']:.1%} -> {args.out}")
+          f"{cal.info['auto_coverage']:.1%} at precision {cal.info['auto_precision']:.1%}; office codes from "
+          f"{office['min_count']} identical titles on (precision {office['precision']}) -> {args.out}")
     return 0
 
 

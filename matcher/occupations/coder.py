@@ -155,7 +155,11 @@ def fit_temperature(scores: np.ndarray, labels: np.ndarray, grid: Sequence[float
 class Coding:
     """The coder's answer for one title: first ``code``, calibrated ``confidence``
     that it is right, ``decision`` (``"auto"`` or ``"review"``) and the top-k
-    ``suggestions`` as ``(code, probability)``; ``confirmed`` when staff set it."""
+    ``suggestions`` as ``(code, probability)``; ``confirmed`` when staff set it.
+    ``source`` says where the first code comes from: ``"confirmed"`` (staff),
+    ``"office"`` (identical titles the same input already codes alike, see
+    :meth:`OccupationCoder.with_office_codes`), ``"given"`` (the input's own
+    code, :meth:`OccupationCoder.code_frame`) or ``"model"``."""
 
     title: str
     code: str
@@ -163,6 +167,7 @@ class Coding:
     decision: str
     suggestions: list[tuple[str, float]]
     confirmed: bool = False
+    source: str = "model"
 
 
 def semantic_tokens(text: str) -> list[str]:
@@ -374,7 +379,7 @@ class OccupationCoder:
         feats = self.vectorizer_.transform(texts)
         dense = text_vectors(texts) if (self.vector_weight or self.vector_exemplar_weight or parts is not None) else None
         n = feats.shape[0]
-        scores = np.full((n, len(self.codes_)), float(self.absent_score), dtype=np.float64)
+        scores = np.full((n, len(self.codes_)), float(self.absent_score), dtype=np.float32)
         full = self._features(texts, feats, dense)
         scores[:, self.classifier_codes_] = np.asarray(full @ self.classifier_coef_) + self.classifier_intercept_
         if parts is not None:
@@ -384,10 +389,10 @@ class OccupationCoder:
             parts["known_words"] = (np.abs(dense).sum(axis=1) > 0).astype(float)
         sims = []
         if len(self.vec_codes_) and (self.vector_exemplar_weight or parts is not None):
-            vsim = np.full((n, len(self.codes_)), 0.0)
+            vsim = np.zeros((n, len(self.codes_)), dtype=np.float32)
             vsim[:, self.vec_codes_] = np.maximum.reduceat(dense @ self.vec_exemplars_, self.vec_starts_, axis=1)
             if self.vector_exemplar_weight:
-                scores += float(self.vector_exemplar_weight) * vsim
+                scores += np.float32(self.vector_exemplar_weight) * vsim
             sims.append(("vector", vsim))
         for name, weight, exemplars, starts, codes in (
             ("names", self.similarity_weight, self.exemplars_, self.exemplar_starts_, self.exemplar_codes_),
@@ -395,11 +400,11 @@ class OccupationCoder:
         ):
             if not len(codes) or (not weight and parts is None):
                 continue
-            sim = (feats @ exemplars).toarray() if feats.nnz else np.zeros((n, exemplars.shape[1]))
-            best = np.zeros((n, len(self.codes_)))
+            sim = (feats @ exemplars).toarray() if feats.nnz else np.zeros((n, exemplars.shape[1]), np.float32)
+            best = np.zeros((n, len(self.codes_)), dtype=np.float32)
             best[:, codes] = np.maximum.reduceat(sim, starts, axis=1)
             if weight:
-                scores += float(weight) * best
+                scores += np.float32(weight) * best
             sims.append((name, best))
         if self.exact_bonus:
             for row, text in enumerate(texts):
@@ -442,6 +447,7 @@ class OccupationCoder:
         at most 1 and is non-increasing. Ties are broken by code order, so the
         result is deterministic. ``titles`` must be a sequence of strings (a
         single string is rejected with ``TypeError``); ``k`` must be >= 1.
+        Identical cleaned titles are scored once.
         """
         self._check_fitted()
         if isinstance(titles, str):
@@ -450,16 +456,26 @@ class OccupationCoder:
             raise ValueError(f"k must be >= 1; got {k!r}")
         titles = list(titles)
         k = min(int(k), len(self.codes_))
-        out: list[list[tuple[str, float]]] = []
+        texts = [clean_title(t) for t in titles]
+        uniq = list(dict.fromkeys(texts))  # identical cleaned titles are scored once
+        found: list[list[tuple[str, float]]] = []
         step = int(self.batch_size)
-        for start in range(0, len(titles), step):
-            texts = [clean_title(t) for t in titles[start : start + step]]
-            probs = _softmax_rows(self._score_block(texts), float(self.temperature))
-            for row, text in enumerate(texts):
+        cal = _calibration() if getattr(self, "office_", None) else None
+        for start in range(0, len(uniq), step):
+            block = uniq[start : start + step]
+            probs = _softmax_rows(self._score_block(block), float(self.temperature))
+            for row, text in enumerate(block):
                 col = self._confirmed_col(text)
                 if col is not None:  # a code staff confirmed for this title: certain
                     probs[row] = 0.0
                     probs[row, col] = 1.0
+                    continue
+                office = self._office_col(text, cal) if cal is not None else None
+                if office is not None:  # coded alike by the office: its measured precision, the rest rescaled
+                    col, p = office
+                    rest = 1.0 - probs[row, col]
+                    probs[row] *= (1.0 - p) / rest if rest > 0 else 0.0
+                    probs[row, col] = p
             top = np.argpartition(-probs, k - 1, axis=1)[:, :k]
             top_p = np.take_along_axis(probs, top, axis=1)
             order = np.lexsort((top, -top_p), axis=1)
@@ -467,8 +483,9 @@ class OccupationCoder:
             top_p = np.take_along_axis(top_p, order, axis=1)
             codes = self.codes_[top]
             for row_codes, row_p in zip(codes, top_p):
-                out.append([(str(c), float(p)) for c, p in zip(row_codes, row_p)])
-        return out
+                found.append([(str(c), float(p)) for c, p in zip(row_codes, row_p)])
+        where = {text: i for i, text in enumerate(uniq)}
+        return [list(found[where[text]]) for text in texts]
 
     # ---------------------------------------------------- confident or ask
     def with_confirmed(self, confirmed: dict[str, str] | None) -> OccupationCoder:
@@ -497,6 +514,50 @@ class OccupationCoder:
         table = getattr(self, "confirmed_", None)
         return table.get(text) if table else None
 
+    def with_office_codes(self, titles: Sequence[str], codes: Sequence[str]) -> OccupationCoder:
+        """A copy sharing this fitted state that knows the codes the office already gave in the same
+        input (e.g. the posts of a vacancies file that carry ``csco_code``): pairs ``titles[i]`` ->
+        ``codes[i]``. A title whose cleaned form the office coded on enough rows (the shipped
+        calibration's ``office.min_count``, 2: measured on the development titles, a single coded
+        copy is right only 83 % of the time), all with the same code, gets that code with decision
+        ``auto``, source ``office`` and the measured precision of such titles as its confidence.
+        Titles the office coded inconsistently (two different codes) are left to the model.
+        Rows with an empty title or code are skipped; a code that is not in the classification
+        raises ``InputFileError``. Instant (no refit); staff-confirmed codes still take precedence.
+        """
+        self._check_fitted()
+        import copy
+
+        if isinstance(titles, str) or isinstance(codes, str):
+            raise TypeError("with_office_codes() takes two sequences (titles, codes), not strings.")
+        titles, codes = list(titles), list(codes)
+        if len(titles) != len(codes):
+            raise ValueError(f"{len(titles)} titles but {len(codes)} codes; they must pair up row by row.")
+        index = {c: i for i, c in enumerate(self.codes_)}
+        seen: dict[str, dict[int, int]] = {}
+        for pos, (title, code) in enumerate(zip(titles, codes)):
+            code = "" if code is None or (isinstance(code, float) and np.isnan(code)) else str(code).strip()
+            text = clean_title(title) if isinstance(title, str) else ""
+            if not code or not text:
+                continue
+            if code not in index:
+                raise InputFileError(f"Unknown occupation code {code!r} for title {title!r} (row {pos + 1}); "
+                                     "expected a code of the 2022 classification such as '6-18-02-04'.")
+            per = seen.setdefault(text, {})
+            per[index[code]] = per.get(index[code], 0) + 1
+        out = copy.copy(self)
+        out.office_ = {text: next(iter(per.items())) for text, per in seen.items() if len(per) == 1}
+        return out
+
+    def _office_col(self, text: str, calibration) -> tuple[int, float] | None:
+        """(column, confidence) of the office's consistent code for a cleaned title, when the rule applies."""
+        table = getattr(self, "office_", None)
+        hit = table.get(text) if table else None
+        if hit is None:
+            return None
+        conf = calibration.office_confidence(hit[1])
+        return None if conf is None else (hit[0], conf)
+
     def code(self, titles: Sequence[str], k: int = 5, threshold: float | None = None,
              calibration=None) -> list[Coding]:
         """Code titles or ask a person: one :class:`Coding` per title.
@@ -504,13 +565,16 @@ class OccupationCoder:
         ``confidence`` is the calibrated probability that the first code is
         right (:mod:`matcher.occupations.confidence`); ``decision`` is
         ``"auto"`` when it reaches ``threshold`` (default: the shipped
-        calibration's, set for >= 90 % top-1 precision in cross-validation)
-        or the title was confirmed by staff, else ``"review"``. ``suggestions``
-        always holds the top-``k`` codes with their probabilities, so a
-        title to review is never left without candidates. An empty title is
-        ``review`` with confidence 0.
+        calibration's, set for >= 90 % top-1 precision in cross-validation),
+        when the title was confirmed by staff, or when the office already
+        coded identical titles alike (:meth:`with_office_codes`); else
+        ``"review"``. ``suggestions`` always holds the top-``k`` codes with
+        their probabilities, so a title to review is never left without
+        candidates. An empty title is ``review`` with confidence 0.
+        Identical cleaned titles are scored once; titles are scored in blocks
+        of ``batch_size`` (bounded memory).
         """
-        from matcher.occupations.confidence import confidence_features, load_calibration
+        from matcher.occupations.confidence import iter_confidence_blocks
 
         self._check_fitted()
         if isinstance(titles, str):
@@ -518,41 +582,76 @@ class OccupationCoder:
         if int(k) < 1:
             raise ValueError(f"k must be >= 1; got {k!r}")
         titles = list(titles)
-        cal = calibration or load_calibration()
+        cal = calibration or _calibration()
         thr = cal.threshold if threshold is None else float(threshold)
-        scores, feats = confidence_features(self, titles)
-        conf = cal.probability(feats) if len(titles) else np.zeros(0)
-        probs = _softmax_rows(scores, float(self.temperature)) if len(titles) else scores
+        texts = [clean_title(t) for t in titles]
+        uniq = list(dict.fromkeys(texts))  # identical cleaned titles are scored once
         kk = min(int(k), len(self.codes_))
-        out: list[Coding] = []
-        if len(titles):
-            top = np.argpartition(-probs, kk - 1, axis=1)[:, :kk]
-            top_p = np.take_along_axis(probs, top, axis=1)
-            order = np.lexsort((top, -top_p), axis=1)
+        found: list[tuple] = []  # per unique text: (code, confidence, decision, suggestions, confirmed, source)
+        for start, scores, feats in iter_confidence_blocks(self, uniq):
+            conf = cal.probability(feats)
+            top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
+            top_s = np.take_along_axis(scores, top, axis=1)
+            order = np.lexsort((top, -top_s), axis=1)
             top = np.take_along_axis(top, order, axis=1)
-            top_p = np.take_along_axis(top_p, order, axis=1)
-        for row, title in enumerate(titles):
-            text = clean_title(title)
-            sugg = [(str(self.codes_[i]), float(p)) for i, p in zip(top[row], top_p[row])]
-            col = self._confirmed_col(text)
-            if col is not None:
-                sugg = [(str(self.codes_[col]), 1.0)] + [s for s in sugg if s[0] != self.codes_[col]][: kk - 1]
-                out.append(Coding(title, sugg[0][0], 1.0, "auto", sugg, confirmed=True))
-                continue
-            c = float(conf[row]) if text else 0.0
-            out.append(Coding(title, sugg[0][0], c, "auto" if text and c >= thr else "review", sugg))
+            # softmax probabilities of the top-k codes only: exp(s - max) / sum over all codes
+            z = (scores - scores.max(axis=1, keepdims=True)) / float(self.temperature)
+            denom = np.exp(z).sum(axis=1, keepdims=True)
+            top_p = np.exp(np.take_along_axis(z, top, axis=1)) / denom
+            for row in range(len(scores)):
+                text = uniq[start + row]
+                sugg = [(str(self.codes_[i]), float(p)) for i, p in zip(top[row], top_p[row])]
+                col = self._confirmed_col(text)
+                if col is not None:
+                    sugg = [(str(self.codes_[col]), 1.0)] + [s for s in sugg if s[0] != self.codes_[col]][: kk - 1]
+                    found.append((sugg[0][0], 1.0, "auto", sugg, True, "confirmed"))
+                    continue
+                office = self._office_col(text, cal) if text else None
+                if office is not None:
+                    col, p = office
+                    sugg = [(str(self.codes_[col]), p)] + [s for s in sugg if s[0] != self.codes_[col]][: kk - 1]
+                    found.append((sugg[0][0], p, "auto", sugg, False, "office"))
+                    continue
+                c = float(conf[row]) if text else 0.0
+                found.append((sugg[0][0], c, "auto" if text and c >= thr else "review", sugg, False, "model"))
+        where = {text: i for i, text in enumerate(uniq)}
+        out: list[Coding] = []
+        for title, text in zip(titles, texts):
+            code, c, decision, sugg, confirmed, source = found[where[text]]
+            out.append(Coding(title, code, c, decision, list(sugg), confirmed=confirmed, source=source))
         return out
 
-    def code_frame(self, titles: Sequence[str], k: int = 5, threshold: float | None = None) -> pd.DataFrame:
-        """:meth:`code` as a long table: ``input, rank, code, name, score, confidence, decision``
-        (``confidence`` and ``decision`` repeat on every rank row of one input)."""
+    def code_frame(self, titles: Sequence[str], k: int = 5, threshold: float | None = None,
+                   given: Sequence[str] | None = None) -> pd.DataFrame:
+        """:meth:`code` as a long table: ``input, rank, code, name, score, confidence, decision, source``
+        (``confidence``, ``decision`` and ``source`` repeat on every rank row of one input).
+
+        ``given`` (optional, one cell per title): codes already in the input. A row with one keeps
+        it as rank 1 (score and confidence 1, decision ``auto``, source ``given``), followed by the
+        model's other suggestions; a given code outside the classification raises ``InputFileError``."""
         titles = list(titles) if not isinstance(titles, str) else titles
+        codings = self.code(titles, k, threshold)
+        if given is not None:
+            given = list(given)
+            if len(given) != len(codings):
+                raise ValueError(f"{len(given)} given codes for {len(codings)} titles")
+            known = set(self.codes_)
+            for i, (c, g) in enumerate(zip(codings, given)):
+                g = "" if g is None or (isinstance(g, float) and np.isnan(g)) else str(g).strip()
+                if not g:
+                    continue
+                if g not in known:
+                    raise InputFileError(f"Unknown occupation code {g!r} in row {i + 1}; "
+                                         "expected a code of the 2022 classification such as '6-18-02-04'.")
+                sugg = [(g, 1.0)] + [s for s in c.suggestions if s[0] != g][: len(c.suggestions) - 1]
+                codings[i] = Coding(c.title, g, 1.0, "auto", sugg, source="given")
         rows = [
-            (c.title, rank, code, self._name(code), score, c.confidence, c.decision)
-            for c in self.code(titles, k, threshold)
+            (c.title, rank, code, self._name(code), score, c.confidence, c.decision, c.source)
+            for c in codings
             for rank, (code, score) in enumerate(c.suggestions, start=1)
         ]
-        return pd.DataFrame(rows, columns=["input", "rank", "code", "name", "score", "confidence", "decision"])
+        return pd.DataFrame(rows, columns=["input", "rank", "code", "name", "score", "confidence", "decision",
+                                           "source"])
 
     def predict_frame(self, titles: Sequence[str], k: int = 10) -> pd.DataFrame:
         """Top-``k`` codes as a long table: ``input, rank, code, name, score`` (rank from 1)."""
@@ -569,6 +668,12 @@ class OccupationCoder:
         if not hasattr(self, "_name_map"):
             self._name_map = dict(zip(self.codes_, self.names_))
         return str(self._name_map[code])
+
+
+def _calibration():
+    from matcher.occupations.confidence import load_calibration
+
+    return load_calibration()
 
 
 def cache_dir() -> Path | None:

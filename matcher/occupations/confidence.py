@@ -37,8 +37,8 @@ from importlib import resources
 
 import numpy as np
 
-__all__ = ["FEATURES", "Calibration", "confidence_features", "load_calibration", "calibrate",
-           "coverage_precision", "threshold_for_precision"]
+__all__ = ["FEATURES", "Calibration", "confidence_features", "iter_confidence_blocks", "load_calibration",
+           "calibrate", "coverage_precision", "threshold_for_precision", "office_agreement"]
 
 #: Names of the confidence features, in column order.
 FEATURES = (
@@ -60,24 +60,20 @@ FEATURES = (
 )
 
 
-def confidence_features(coder, titles: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(raw scores (n, n_codes), features (n, len(FEATURES))) for ``titles`` from a fitted coder."""
-    from matcher.occupations.titles import clean_title
-
-    texts = [clean_title(t) for t in titles]
+def iter_confidence_blocks(coder, texts: Sequence[str]):
+    """Yield ``(start, scores, features)`` per block of ``coder.batch_size`` *cleaned* titles:
+    raw scores (block, n_codes) and features (block, len(FEATURES)). Bounded memory."""
     step = int(coder.batch_size)
-    all_scores, all_feats = [], []
     levels = coder.levels_
     for start in range(0, len(texts), step):
-        block = texts[start:start + step]
+        block = list(texts[start:start + step])
         parts: dict = {}
         scores = coder._score_block(block, parts)
         top = parts["top"]
-        z = scores / float(coder.temperature)
-        z = z - z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        p /= p.sum(axis=1, keepdims=True)
         rows = np.arange(len(block))
+        top_score = scores[rows, top]
+        # softmax probability of the first code without materialising the whole softmax
+        p_top = 1.0 / np.exp((scores - top_score[:, None]) / float(coder.temperature)).sum(axis=1)
         two = -np.partition(-scores, 1, axis=1)[:, :2]
         margin = two[:, 0] - two[:, 1]
 
@@ -90,7 +86,7 @@ def confidence_features(coder, titles: Sequence[str]) -> tuple[np.ndarray, np.nd
             return np.zeros(len(block)) if got is None else np.asarray(got, dtype=float)
 
         feats = np.column_stack([
-            p[rows, top],
+            p_top,
             margin,
             np.log1p(10 * np.maximum(margin, 0)),
             value("classifier_margin"),
@@ -107,11 +103,64 @@ def confidence_features(coder, titles: Sequence[str]) -> tuple[np.ndarray, np.nd
             (levels[top] == 4).astype(float),
         ])
         feats[value("empty") > 0] = 0.0
+        yield start, scores, feats
+
+
+def confidence_features(coder, titles: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(raw scores (n, n_codes), features (n, len(FEATURES))) for ``titles`` from a fitted coder."""
+    from matcher.occupations.titles import clean_title
+
+    texts = [clean_title(t) for t in titles]
+    all_scores, all_feats = [], []
+    for _, scores, feats in iter_confidence_blocks(coder, texts):
         all_scores.append(scores)
         all_feats.append(feats)
     if not all_scores:
         return np.zeros((0, len(coder.codes_))), np.zeros((0, len(FEATURES)))
     return np.vstack(all_scores), np.vstack(all_feats)
+
+
+def office_agreement(titles: Sequence[str], codes: Sequence[str], target: float = 0.9, min_rows: int = 50,
+                     max_count: int = 3) -> dict:
+    """How far a title can be coded like the office's identical titles: leave-one-out on labelled rows.
+
+    For every row whose cleaned title also occurs on ``c`` other rows that all carry one code (a
+    consistent office code), is that code the row's own? Returns ``{"min_count", "precision",
+    "rows", "target"}``: ``precision[str(c)]`` is the precision over rows with exactly ``c`` such
+    rows (the last bucket, ``max_count``, holds ``c >= max_count``), ``rows[str(c)]`` their number,
+    and ``min_count`` the smallest ``c`` from which every bucket reaches ``target`` and the rows
+    from ``c`` on number at least ``min_rows`` (``None``: never). Rows whose other copies disagree
+    on the code are not counted (the rule does not apply to them).
+    """
+    from matcher.occupations.titles import clean_title
+
+    groups: dict[str, list[str]] = {}
+    for title, code in zip(titles, codes):
+        text = clean_title(title) if isinstance(title, str) else ""
+        if text:
+            groups.setdefault(text, []).append(str(code).strip())
+    hits = np.zeros(max_count + 1)
+    rows = np.zeros(max_count + 1)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        for i, code in enumerate(group):
+            others = group[:i] + group[i + 1:]
+            if len(set(others)) == 1:
+                c = min(len(others), max_count)
+                rows[c] += 1
+                hits[c] += others[0] == code
+    precision = {str(c): round(float(hits[c] / rows[c]), 4) if rows[c] else 0.0 for c in range(1, max_count + 1)}
+    counts = {str(c): int(rows[c]) for c in range(1, max_count + 1)}
+    min_count = None
+    for c in range(max_count, 0, -1):
+        if not rows[c]:
+            continue  # no evidence either way for this count
+        if precision[str(c)] < target:
+            break
+        if rows[c:].sum() >= min_rows:
+            min_count = c
+    return {"min_count": min_count, "precision": precision, "rows": counts, "target": target}
 
 
 @dataclass(frozen=True)
@@ -126,6 +175,20 @@ class Calibration:
     threshold: float
     target_precision: float
     info: dict = field(default_factory=dict)
+    office: dict = field(default_factory=dict)
+
+    def office_confidence(self, count: int) -> float | None:
+        """Confidence for a title that ``count`` rows of the same input coded alike (one code, no
+        conflict): the leave-one-out precision of such titles in :attr:`office`, or ``None`` when
+        ``count`` is below its ``min_count`` (then the title is not coded by this rule)."""
+        need = self.office.get("min_count")
+        if need is None or count < need:
+            return None
+        prec, rows = self.office["precision"], self.office.get("rows", {})
+        c = min(int(count), max(int(c) for c in prec))
+        while c > need and not rows.get(str(c), 1):
+            c -= 1  # no rows measured at this count: the nearest count below that has some
+        return float(prec[str(c)])
 
     def probability(self, feats: np.ndarray) -> np.ndarray:
         """P(first code right) for rows of features (0 for an empty title)."""
@@ -138,7 +201,7 @@ class Calibration:
     def to_dict(self) -> dict:
         return {"features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
                 "coef": self.coef.tolist(), "intercept": self.intercept, "threshold": self.threshold,
-                "target_precision": self.target_precision, "info": self.info}
+                "target_precision": self.target_precision, "info": self.info, "office": self.office}
 
     @classmethod
     def from_dict(cls, data: dict) -> Calibration:
@@ -149,7 +212,7 @@ class Calibration:
         return cls(features=feats, mean=np.asarray(data["mean"], float), scale=np.asarray(data["scale"], float),
                    coef=np.asarray(data["coef"], float), intercept=float(data["intercept"]),
                    threshold=float(data["threshold"]), target_precision=float(data["target_precision"]),
-                   info=dict(data.get("info", {})))
+                   info=dict(data.get("info", {})), office=dict(data.get("office", {})))
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from benchmarks.outcomes import main
 
@@ -32,3 +33,33 @@ def test_outcomes_benchmark_smoke(tmp_path) -> None:
     assert res["config"]["route"].startswith("build_market")
     assert np.isfinite(res["priority_share"]["with model"]) and set(res["targets"]) >= {
         "recall@10 lasting ≥ 1.3 × rule-based", "Brier better than constant (hire)", "priority share not lower"}
+
+
+def test_small_groups_are_reported_apart_with_an_interval_not_judged() -> None:
+    from benchmarks.outcomes import GROUP_MIN_SEEKERS, group_figures, group_targets, wilson
+
+    # 40 seekers without a group (recall 0.75), 30 rural migrants (0.7), 8 veterans (4 of 8 found: 0.5)
+    groups = [["none"]] * 40 + [["rural_migrant"]] * 30 + [["veteran"]] * 8
+    learn = np.r_[[1.0] * 30 + [0.0] * 10, [1.0] * 21 + [0.0] * 9, [1.0] * 4 + [0.0] * 4]
+    rule = np.r_[[1.0] * 30 + [0.0] * 10, [1.0] * 21 + [0.0] * 9, [1.0] * 5 + [0.0] * 3]
+    learn_nan = np.r_[learn, np.nan]                      # a seeker without a lasting hire has no recall
+    pg = group_figures(groups + [["veteran"]], np.r_[rule, np.nan], learn_nan)
+    overall = 55 / 78
+    v = pg["veteran"]
+    assert v["seekers"] == 8 < GROUP_MIN_SEEKERS and v["small"] and not pg["rural_migrant"]["small"]
+    assert v["ratio to overall"] == pytest.approx(0.5 / overall)
+    lo, hi = wilson(0.5, 8)
+    assert (lo, hi) == pytest.approx((0.2152, 0.7848), abs=1e-3)           # the textbook Wilson interval
+    assert v["ci95 ratio"] == pytest.approx([lo / overall, hi / overall])
+    t = group_targets(pg)
+    judged = next(x for k, x in t.items() if k.startswith("every priority group"))
+    apart = next(x for k, x in t.items() if "reported separately" in k)
+    assert judged["met"] is True and judged["group"] == "rural_migrant"    # 0.7 / 0.705 ≥ 0.9; veterans not judged
+    assert apart["met"] is None and apart["group"] == "veteran" and apart["groups"]["veteran"]["ci95 reaches 0.9"]
+    assert "none" not in {judged["group"], apart["group"]}
+    # a large group below 0.9 × overall fails the target
+    pg2 = group_figures(groups[:70] + [["veteran"]] * 30, np.zeros(100), np.r_[learn[:70], [0.2] * 30])
+    assert next(x for k, x in group_targets(pg2).items() if k.startswith("every"))["met"] is False
+    # no group large enough: the target is not judged (never "met" by default)
+    pg3 = group_figures([["veteran"]] * 5 + [["none"]] * 5, np.ones(10), np.ones(10))
+    assert next(x for k, x in group_targets(pg3).items() if k.startswith("every"))["met"] is None

@@ -52,7 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PHASES = ("db", "scoring", "training", "match_view", "template", "gc", "other")
 _CSRF = re.compile(r'name="csrf_token" value="[^"]*"')
 _CSRF_META = re.compile(r'(<meta name="csrf-token" content=")[^"]*(")')
-_REQUEST_ID = re.compile(r'(request id|请求编号|Request ID)([^<]*)', re.I)
+_BATCH_TIME = re.compile(r'(<div class="list-switch" id="list-switch">.*?<span class="muted">)[^<]*(</span>)', re.S)
 
 
 class PhaseClock:
@@ -139,7 +139,11 @@ def prepare(folder: Path, n_seekers: int, n_vacancies: int, market: Path | None,
     from webui import create_app
     from webui.auth import create_user
     from webui.db import new_session
-    from webui.engine import settle_heap, warm_up
+    from webui.engine import warm_up
+    try:
+        from webui.engine import settle_heap
+    except ImportError:  # an older checkout compared with --against
+        settle_heap = None
     from webui.models import Seeker
     from webui.store import import_files
 
@@ -170,7 +174,7 @@ def prepare(folder: Path, n_seekers: int, n_vacancies: int, market: Path | None,
         session.close()
     with app.app_context():
         warm_up(app)
-    if settle:
+    if settle and settle_heap is not None:
         settle_heap()  # as `matcher serve` does after its start-up fit
     return {"app": app, "ids": ids}
 
@@ -183,8 +187,9 @@ def sign_in(app):
     return client
 
 
-def page_set(ids: list[str], n: int, seed: int = 5) -> list[tuple[str, str]]:
-    """(language, path) of the snapshot pages: ``n`` seekers, each in both languages, a third with filters."""
+def page_set(ids: list[str], n: int, seed: int = 5, batch: bool = False) -> list[tuple[str, str]]:
+    """(language, path) of the snapshot pages: ``n`` seekers, each in both languages, a third with filters;
+    with ``batch`` every other page shows the capacity-aware list."""
     rng = random.Random(seed)
     chosen = rng.sample(ids, min(n, len(ids)))
     filters = ["", "?f=1&min_wage=3000", "?f=1&district=%E4%B8%9C%E5%8C%BA&shift=1", "?f=1&welfare=1&shift=1",
@@ -192,14 +197,17 @@ def page_set(ids: list[str], n: int, seed: int = 5) -> list[tuple[str, str]]:
     out = []
     for i, sid in enumerate(chosen):
         q = filters[i % len(filters)] if i % 3 == 0 else ""
+        if batch and i % 2:
+            q = (q + "&" if q else "?") + "list=capacity"
         for lang in ("zh_CN", "en"):
             out.append((lang, f"/seekers/{sid}{q}"))
     return out
 
 
 def normalise(html: str) -> str:
-    """The page without what changes per request (CSRF tokens, request ids)."""
+    """The page without what changes per request or run (CSRF tokens, the nightly batch's start time)."""
     html = _CSRF.sub('name="csrf_token" value=""', html)
+    html = _BATCH_TIME.sub(r"\1\2", html)
     return _CSRF_META.sub(r"\1\2", html)
 
 
@@ -255,7 +263,7 @@ def run(a) -> dict:
         try:
             client = sign_in(app)
             if a.snapshot or a.check:
-                pages = snapshot(client, page_set(ids, a.snapshot_seekers))
+                pages = snapshot(client, page_set(ids, a.snapshot_seekers, batch=a.batch))
                 folder = a.snapshot or a.check
                 if a.snapshot:
                     folder.mkdir(parents=True, exist_ok=True)

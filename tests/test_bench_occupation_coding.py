@@ -10,6 +10,7 @@ from benchmarks import occupation_coding
 from benchmarks.occupation_coding import METRICS, evaluate
 
 TITLES = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "csco22" / "titles_dev.csv"
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "vacancies.csv"
 
 
 def test_evaluate_hand_computed() -> None:
@@ -30,7 +31,7 @@ def test_evaluate_hand_computed() -> None:
 @pytest.mark.skipif(not TITLES.is_file(), reason="../shared/data is not available")
 def test_smoke_run_writes_json_and_beats_wratio(tmp_path: Path) -> None:
     out = tmp_path / "occ.json"
-    occupation_coding.main(["--titles", str(TITLES), "--smoke", "200", "--json", str(out)])
+    occupation_coding.main(["--titles", str(TITLES), "--smoke", "200", "--json", str(out), "--sample", str(SAMPLE)])
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["n"] == 200
     assert set(data) >= {"engine", "baselines", "n", "seconds"}
@@ -44,3 +45,11 @@ def test_smoke_run_writes_json_and_beats_wratio(tmp_path: Path) -> None:
     assert engine["code_10k_seconds"] > 0 and engine["fit_seconds"] > 0
     assert engine["top1"] > data["baselines"]["wratio_names"]["top1"] + 0.1
     assert engine["recall@5"] > data["baselines"]["wratio_names"]["recall@5"]
+    office = engine["confident_or_ask"]["office_rule"]
+    assert set(office) >= {"min_count", "precision", "rows"}
+    sample = data["sample"]
+    assert sample["posts"] == sample["given"] + sample["auto_coded"] + sample["to_review"]
+    assert sample["auto_coded"] == sample["auto_office"] + sample["auto_model"]
+    # the office's own coded posts only add codes: never fewer posts coded than the model alone
+    assert sample["share_with_code"] >= sample["model_only_share_with_code"]
+    assert sample["auto_office"] > 0

@@ -29,6 +29,12 @@ English work alike without special cases):
    (:func:`fit_temperature`). The scores of the top-k codes therefore sum to
    at most 1 and fall with rank; a title with no evidence (an English title,
    since the classification is Chinese only) gets a flat, low distribution.
+5. **Confident or ask** (:meth:`OccupationCoder.code`). A separate calibrated
+   probability that the first code is right
+   (:mod:`matcher.occupations.confidence`) decides ``auto`` or ``review``.
+   Codes staff confirmed (:meth:`OccupationCoder.with_confirmed`) are
+   certain; titles the office already coded alike on two or more rows of the
+   same input (:meth:`OccupationCoder.with_office_codes`) take that code.
 
 The four-level hierarchy enters as training data: group codes are classes
 with their own names, and labelled titles coded at group level teach the

@@ -26,6 +26,15 @@ probabilities (a second 5-fold split) give the coverage–precision curve and
 the threshold, so the threshold is not chosen on probabilities the
 calibrator was fitted to. The final calibrator is then fitted on all titles.
 The file is plain JSON (coefficients, threshold, curve) — no pickle.
+
+The office's own vocabulary (:func:`office_agreement`, stored under
+``office``): posts of the same input that already carry a code are labelled
+data of this office. How far they can be trusted is measured leave-one-out on
+the same training titles: a title coded like its identical titles (after
+cleaning; all of one code) is right 83 % of the time with one such title and
+93-97 % with two or more, so the coder applies the rule from two on
+(``office.min_count``) and uses the measured precision as the confidence
+(:meth:`Calibration.office_confidence`).
 """
 from __future__ import annotations
 

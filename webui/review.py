@@ -223,7 +223,7 @@ def queue(session: Session) -> dict:
     decided = {k for (k,) in session.execute(select(OccupationCode.title_key)).all()}
     posts = _post_titles(session)
     seekers = _seeker_titles(session)
-    coder = office_coder(session)
+    coder = _with_coded_posts(session, office_coder(session))
     titles = sorted(set(posts) | set(seekers))
     codings = dict(zip(titles, coder.code(titles, k=SUGGESTIONS))) if titles else {}
     out = {"posts": [], "seekers": [], "auto_posts": 0, "auto_titles": []}
@@ -241,6 +241,21 @@ def queue(session: Session) -> dict:
                 "suggestions": [(code, code_name(code), p) for code, p in c.suggestions]})
     _QUEUE_CACHE["q"] = (key, out)
     return out
+
+
+def _with_coded_posts(session: Session, coder):
+    """The coder told the codes this office's posts already carry (from the import or confirmed by staff;
+    not codes the coder itself applied): a title coded alike on two or more posts takes that code
+    (:meth:`matcher.occupations.coder.OccupationCoder.with_office_codes`)."""
+    auto = {k for (k,) in session.execute(select(OccupationCode.title_key)
+                                         .where(OccupationCode.source == "auto")).all()}
+    known = set(getattr(coder, "codes_", ()))
+    rows = [(t, c) for t, c in session.execute(select(Vacancy.title, Vacancy.csco_code)
+                                               .where(Vacancy.csco_code.is_not(None))).all()
+            if t and c in known and _clean(t) not in auto]
+    if not rows or not hasattr(coder, "with_office_codes"):
+        return coder
+    return coder.with_office_codes([t for t, _ in rows], [c for _, c in rows])
 
 
 def _pending_posts(session: Session) -> dict[str, list[Vacancy]]:

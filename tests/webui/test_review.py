@@ -124,6 +124,25 @@ def test_apply_auto_codes_confident_posts_only(admin_client, app):
         s.close()
 
 
+def test_posts_the_office_already_coded_teach_the_queue(admin_client, app):
+    """A vague title waits for review, until two of this office's posts carry the same code for it:
+    then its uncoded posts take that code automatically (source: the office's own coding)."""
+    _add_posts(app, ["储备干部"])
+    s = new_session(app)
+    try:
+        assert "储备干部" in {it["title"] for it in review.queue(s)["posts"]}
+        for i in range(2):
+            s.add(Vacancy(vacancy_id=f"C{i}", title="储备干部", employer="钢城公司", openings=1,
+                          csco_code="4-01-02-01"))
+        s.commit()
+        review._QUEUE_CACHE.clear()
+        q = review.queue(s)
+    finally:
+        s.close()
+    assert "储备干部" not in {it["title"] for it in q["posts"]}
+    assert ("储备干部", "4-01-02-01") in {(t, c) for t, c, _p in q["auto_titles"]}
+
+
 def test_export_import_round_trip(admin_client, app):
     _add_posts(app, ["储备干部", "小工"])
     admin_client.post("/review/confirm", data={"title": "储备干部", "code": "4-07-02-01"})

@@ -512,7 +512,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         f"at {co['oof_auto_precision']:.1%} (margin alone {co['margin_only_coverage_at_90']:.1%}); "
         f"recall@5 of titles to review {co['review_recall@5']:.3f}; coding+deciding the same titles {e['decide_10k_seconds']} s")
     off = co["office_rule"]
-    lines.append(f"office rule (leave-one-out on these titles): a title coded like its identical titles is right "
+    lines.append("office rule (leave-one-out on these titles): a title coded like its identical titles is right "
                  + ", ".join(f"{p:.1%} with {c}{'+' if c == str(len(off['precision'])) else ''} coded copies "
                              f"(n={off['rows'][c]})" for c, p in off["precision"].items())
                  + f"; applied from {off['min_count']} copies")

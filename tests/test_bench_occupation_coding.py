@@ -53,3 +53,6 @@ def test_smoke_run_writes_json_and_beats_wratio(tmp_path: Path) -> None:
     # the office's own coded posts only add codes: never fewer posts coded than the model alone
     assert sample["share_with_code"] >= sample["model_only_share_with_code"]
     assert sample["auto_office"] > 0
+    # checks against the file's own codes are reported and are fractions
+    assert 0.0 <= sample["model_auto_on_coded_posts"]["agreement"] <= 1.0
+    assert set(sample["office_rule_on_coded_posts"]["rows"]) == {"1", "2", "3"}

@@ -222,3 +222,23 @@ def test_code_titles_command_errors(tmp_path) -> None:
     wrong = runner.invoke(command, ["--in", str(src), "--column", "job", "--out", str(tmp_path / "o.csv")])
     assert wrong.exit_code != 0
     assert "job" in wrong.output and "title" in wrong.output and "t.csv" in wrong.output
+
+
+def test_the_engine_codes_posts_like_the_posts_the_office_already_coded():
+    """The matching core tells the coder the codes its input already carries: a vague title that the
+    office coded alike on two posts takes that code on the third, uncoded post (as in the review queue)."""
+    import pandas as pd
+
+    from matcher.core.matcher import Matcher
+    from matcher.occupations.coder import default_coder
+
+    coder = default_coder()
+    title, code = "储备干部", "4-01-02-01"
+    assert coder.predict([title], 1)[0][0][0] != code        # the model alone would not say so
+    vacancies = pd.DataFrame({"vacancy_id": ["V1", "V2", "V3"], "title": [title] * 3,
+                              "csco_code": [code, code, None]})
+    seekers = pd.DataFrame({"seeker_id": ["S1"], "desired_titles": [["电焊工"]]})
+    m = Matcher(occupation_coder=coder).fit(seekers, vacancies)
+    F = m.features_
+    lst = list(F.vacancy_code_list)
+    assert [lst[i] for i in F.vacancy_code.tolist()] == [code, code, code]

@@ -31,6 +31,13 @@ def occupation_codes(seekers: pd.DataFrame, vacancies: pd.DataFrame, exps: list,
     given = [(cell_text(c) if CODE_RE.match(cell_text(c)) else "") for c in column(vacancies, "csco_code").tolist()]
     v_code_str: list[str] = list(given)
     s_pairs: list[list[tuple[str, float]]] = [[] for _ in range(ns)]
+    if coder is not None and hasattr(coder, "with_office_codes"):
+        # the posts this input already codes are the office's own vocabulary: a title it codes alike on
+        # several posts takes that code (OccupationCoder.with_office_codes), as in the review queue
+        known = {str(c) for c in getattr(coder, "codes_", ())}
+        pairs = [(t, g) for t, g in zip(v_titles, given) if g and t and g in known]
+        if pairs:
+            coder = coder.with_office_codes([t for t, _ in pairs], [g for _, g in pairs])
     if coder is not None and prox_model is not None:
         titles = sorted({t for ex in exps for t, _ in ex} | {t for de in desired for t in de}
                         | {t for t, g in zip(v_titles, given) if not g and t})

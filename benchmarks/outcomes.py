@@ -30,7 +30,10 @@ months:
   the test months' exploration referrals, which post was referred does not
   depend on any ranking: recall@10 of their lasting hires, and the
   lasting-hire rate of the exploration referrals inside each ranking's top 10
-  (± s.e.), judge the rankings without the logging bias.
+  (± s.e.), judge the rankings without the logging bias. Each ranking's recall
+  ÷ the rules' comes with a **paired** 95 % bootstrap interval (the same
+  seekers resampled for both rankings: they share most of their top 10, so
+  the ratio is far less uncertain than two separate ± figures suggest).
 * **Expected lasting hires in the top 10** under the hidden truth (no
   logging bias): Σ over the list of true P(hire at the top) × true P(stay 180).
 * **Brier scores** of P(hire | referral) on the test referrals (at the rank
@@ -93,6 +96,21 @@ def _rank_metrics(top: np.ndarray, relevant: list[set[int]]) -> tuple[float, flo
         rec.append(hits.sum() / len(rel))
         ndcg.append((hits * disc).sum() / disc[:min(len(rel), K)].sum())
     return (float(np.mean(rec)) if rec else float("nan")), (float(np.mean(ndcg)) if ndcg else float("nan"))
+
+
+def paired_ratio_ci(a: np.ndarray, b: np.ndarray, n_boot: int = 4000, seed: int = 0) -> list[float]:
+    """95 % percentile-bootstrap interval of mean(a) / mean(b), resampling the *queries* (paired: the same
+    seekers for both rankings, so what they share cancels out). NaN when undefined."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    if len(a) < 2 or len(a) != len(b):
+        return [float("nan"), float("nan")]
+    idx = np.random.default_rng(seed).integers(0, len(a), (n_boot, len(a)))
+    num, den = a[idx].mean(1), b[idx].mean(1)
+    ok = den > 0
+    if not ok.any():
+        return [float("nan"), float("nan")]
+    r = num[ok] / den[ok]
+    return [float(np.quantile(r, 0.025)), float(np.quantile(r, 0.975))]
 
 
 def _per_query_recall(top: np.ndarray, relevant: list[set[int]]) -> np.ndarray:
@@ -246,6 +264,7 @@ def run(n_seekers: int, n_vacancies: int, months: int, test_months: int, seed: i
         "recall@10 lasting ≥ 1.3 × rule-based": {"value": rl / rr if rr else float("nan"), "met": bool(rr and rl >= 1.3 * rr)},
         "recall@10 lasting ≥ 1.3 × rule-based, exploration referrals (off-policy)": {
             "value": exploration.get("ratio learned / rule", float("nan")),
+            "ci95": exploration.get("rankings", {}).get(learned_name, {}).get("ratio to rule (95 % CI)"),
             "met": bool(exploration.get("ratio learned / rule", 0) >= 1.3)},
         **group_targets(per_group),
         "Brier better than constant (hire)": {"value": calib["hire"]["brier"], "met": calib["hire"]["brier"] < calib["hire"]["brier_constant"]},
@@ -339,9 +358,11 @@ def _exploration(tops: dict[str, np.ndarray], qi: dict[int, int], tx: pd.DataFra
     last = tx[tx["lasting180"]]
     seekers = sorted(last["s"].unique())
     rel = [set(last.loc[last["s"] == s, "v"]) for s in seekers]
+    per_seeker: dict[str, np.ndarray] = {}
     for name, top in tops.items():
         rows = top[[qi[int(s)] for s in seekers]] if seekers else np.zeros((0, K), np.int64)
         rec, _ = _rank_metrics(rows, rel)
+        per_seeker[name] = _per_query_recall(rows, rel)
         in_top = np.array([int(v) in set(top[qi[int(s)]].tolist()) for s, v in zip(tx["s"], tx["v"])])
         y = tx["lasting180"].to_numpy(float)[in_top]
         rate = float(y.mean()) if len(y) else float("nan")
@@ -353,6 +374,12 @@ def _exploration(tops: dict[str, np.ndarray], qi: dict[int, int], tx: pd.DataFra
     learned = next((v["recall@10 lasting"] for k, v in r.items() if k.startswith("learned")), None)
     if rule and learned is not None:
         out["ratio learned / rule"] = learned / rule
+    # paired intervals: each ranking's recall ÷ the rules' on the same seekers (the estimate's real uncertainty;
+    # separate ± figures overstate it, since two rankings of one pool share most of their top 10)
+    base = per_seeker.get("rule-based engine")
+    if base is not None:
+        for name, v in r.items():
+            v["ratio to rule (95 % CI)"] = paired_ratio_ci(per_seeker[name], base)
     out["seekers_with_lasting_hire"] = len(seekers)
     return out
 
@@ -377,11 +404,16 @@ def format_report(res: dict[str, Any]) -> str:
         out += ["", f"Exploration referrals of the test months (off-policy, {ex['referrals']} referrals, {ex['hires']} hires, "
                 f"{ex['lasting']} lasting 180 days, {ex.get('seekers_with_lasting_hire', 0)} seekers; lasting-hire rate "
                 f"of all of them {_pct(ex.get('rate_all', float('nan')))}):", "",
-                "| ranking | recall@10 lasting | exploration referrals in its top 10 | lasting-hire rate there (± s.e.) |",
-                "|---|---|---|---|"]
+                "| ranking | recall@10 lasting | ÷ rules (paired 95 % CI) | exploration referrals in its top 10 | "
+                "lasting-hire rate there (± s.e.) |",
+                "|---|---|---|---|---|"]
+        rr = ex["rankings"].get("rule-based engine", {}).get("recall@10 lasting")
         for name, r in ex["rankings"].items():
-            out.append(f"| {name} | {_pct(r['recall@10 lasting'])} | {r['referrals in top 10']} | "
-                       f"{_pct(r['lasting-hire rate in top 10'])} ± {_pct(r['se'])} |")
+            lo, hi = r.get("ratio to rule (95 % CI)", [np.nan, np.nan])
+            ratio = r["recall@10 lasting"] / rr if rr else float("nan")
+            ci = f" ({_pct(lo)}–{_pct(hi)})" if np.isfinite(lo) and np.isfinite(hi) else ""
+            out.append(f"| {name} | {_pct(r['recall@10 lasting'])} | {_pct(ratio)}{ci} | "
+                       f"{r['referrals in top 10']} | {_pct(r['lasting-hire rate in top 10'])} ± {_pct(r['se'])} |")
     out += ["", "| model (test months) | n | Brier | Brier of constant |", "|---|---|---|---|"]
     for k, v in res["calibration"].items():
         out.append(f"| {k} | {v['n']} | {_pct(v['brier'])} | {_pct(v['brier_constant'])} |")
@@ -409,7 +441,8 @@ def format_report(res: dict[str, Any]) -> str:
             f"{p['mae_ignoring_rank']:.3f} ignoring rank (mean truth {p['mean_true']:.3f}; predicted "
             f"{p['mean_rank_corrected']:.3f} vs {p['mean_ignoring_rank']:.3f}).", "",
             "| target | value | met |", "|---|---|---|"]
-    out += [f"| {k} | {_pct(v['value'])}{' (' + v['group'] + ')' if v.get('group') else ''} | "
+    out += [f"| {k} | {_pct(v['value'])}{' (' + v['group'] + ')' if v.get('group') else ''}"
+            f"{' (95 % CI ' + _pct(v['ci95'][0]) + '–' + _pct(v['ci95'][1]) + ')' if v.get('ci95') else ''} | "
             f"{'not judged' if v['met'] is None else 'yes' if v['met'] else 'NO'} |" for k, v in res["targets"].items()]
     return "\n".join(out)
 

@@ -63,3 +63,21 @@ def test_small_groups_are_reported_apart_with_an_interval_not_judged() -> None:
     # no group large enough: the target is not judged (never "met" by default)
     pg3 = group_figures([["veteran"]] * 5 + [["none"]] * 5, np.ones(10), np.ones(10))
     assert next(x for k, x in group_targets(pg3).items() if k.startswith("every"))["met"] is None
+
+
+def test_paired_ratio_interval_is_tight_when_rankings_share_their_hits() -> None:
+    from benchmarks.outcomes import paired_ratio_ci
+
+    rng = np.random.default_rng(3)
+    base = (rng.random(60) < 0.4).astype(float)
+    assert paired_ratio_ci(base, base) == [1.0, 1.0]                  # the same ranking: exactly 1
+    assert paired_ratio_ci(2 * base, base) == pytest.approx([2.0, 2.0])
+    # a ranking that finds the rules' hits plus 3 more: paired interval above 1, narrower than unpaired
+    other = base.copy()
+    other[np.flatnonzero(base == 0)[:3]] = 1.0
+    lo, hi = paired_ratio_ci(other, base)
+    assert 1.0 <= lo < (other.sum() / base.sum()) < hi
+    shuffled = rng.permutation(other)                                  # same means, pairing broken
+    ulo, uhi = paired_ratio_ci(shuffled, base)
+    assert (hi - lo) < 0.5 * (uhi - ulo)
+    assert all(np.isnan(paired_ratio_ci(np.ones(1), np.ones(1))))

@@ -297,8 +297,11 @@ def run(a) -> dict:
 
 
 def compare(a, argv: list[str]) -> dict:
-    """Run this profiler and the one in ``--against`` alternately (``--rounds`` subprocesses each)."""
+    """Run this checkout's profiler and the ``--against`` checkout's (a copy of this file placed in its
+    ``benchmarks/``) alternately, ``--alternations`` subprocesses each, on the same market files."""
     other = a.against.resolve()
+    if not (other / "benchmarks" / "web_profile.py").exists():
+        raise SystemExit(f"{other}/benchmarks/web_profile.py is missing: copy this file there first.")
     rest, skip = [], False
     for x in argv:  # the other run gets the same arguments but --against / --json
         if skip:
@@ -317,7 +320,8 @@ def compare(a, argv: list[str]) -> dict:
         runs: dict[str, list[dict]] = {"this": [], "other": []}
         for i in range(a.alternations):
             for name, tree in (("other", other), ("this", ROOT)) if i % 2 == 0 else (("this", ROOT), ("other", other)):
-                out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "web_profile.py"), *rest],
+                # each checkout runs its own copy of this profiler (its ROOT goes first on sys.path)
+                out = subprocess.run([sys.executable, str(tree / "benchmarks" / "web_profile.py"), *rest],
                                      cwd=tree, env=dict(os.environ, PYTHONPATH=str(tree)), check=True,
                                      capture_output=True, text=True)
                 runs[name].append(json.loads(out.stdout))

@@ -284,7 +284,11 @@ def run(a) -> dict:
                 client.get(p)
             profiler = None
             if a.pyinstrument:
-                from pyinstrument import Profiler
+                try:
+                    from pyinstrument import Profiler
+                except ImportError:
+                    raise SystemExit("--pyinstrument needs pyinstrument (a dev tool, not a project "
+                                     "dependency): pip install pyinstrument") from None
                 profiler = Profiler(interval=0.0005)
             res = time_pages(app, client, clock, paths, a.rounds, profiler)
             if profiler is not None:

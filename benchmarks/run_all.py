@@ -318,8 +318,13 @@ def load_results(results: Path) -> dict[str, dict]:
     return out
 
 
-def rewrite_readme(readme: Path, results: dict[str, dict]) -> list[str]:
-    """Rewrite the marked blocks of ``readme``; returns the names rewritten. A missing README is reported."""
+#: Blocks written by hand from a benchmark's JSON (e.g. two seeds side by side): never replaced by a generic table.
+CURATED_BLOCKS = frozenset({"outcomes"})
+
+
+def rewrite_readme(readme: Path, results: dict[str, dict], only: list[str] | None = None) -> list[str]:
+    """Rewrite the marked blocks of ``readme`` (with ``only``, just those blocks and the machine line);
+    returns the names rewritten. A missing README is reported."""
     if not readme.exists():
         print(f"[skip] {readme} does not exist: no tables rewritten")
         return []
@@ -331,9 +336,11 @@ def rewrite_readme(readme: Path, results: dict[str, dict]) -> list[str]:
     tables = dict(TABLES)
     for name in results:
         if name not in tables and not name.startswith(("ranking_", "batch_speed", "web_load")) \
-                and name not in ("simulate", "tuned_settings"):
+                and name not in ("simulate", "tuned_settings") and name not in CURATED_BLOCKS:
             tables[name] = table_generic(name)
     for name, fn in tables.items():
+        if only and name not in only:
+            continue
         body = fn(results)
         if body is not None:
             blocks[name] = body
@@ -348,7 +355,7 @@ def rewrite_readme(readme: Path, results: dict[str, dict]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Run every benchmark and rewrite benchmarks/README.md tables.")
-    ap.add_argument("--only", nargs="*", default=None, help="names or modules to run (default: all)")
+    ap.add_argument("--only", nargs="*", default=None, help="names or modules to run, and the README blocks to rewrite (default: all)")
     ap.add_argument("--quick", action="store_true", help="smoke sizes (not for the README)")
     ap.add_argument("--results", type=Path, default=BENCH / "results")
     ap.add_argument("--readme", type=Path, default=BENCH / "README.md")
@@ -359,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.quick:
         print(f"[note] --quick: results in {results}; README tables left as they are")
     else:
-        rewrite_readme(a.readme, load_results(results))
+        rewrite_readme(a.readme, load_results(results), a.only)
     failed = [n for n, s in status.items() if s["status"].startswith("failed")]
     for n, s in status.items():
         print(f"  {n:<20} {s['status']}" + (f" ({s['seconds']} s)" if "seconds" in s else ""))

@@ -35,3 +35,19 @@ def test_rewrite_is_idempotent_and_keeps_text_outside_the_markers(tmp_path):
     assert readme.read_text(encoding="utf-8") == once
     # the curated notes after the generated tables survive a rewrite
     assert "Target p95 < 300 ms" in once and "Naive approach a user might write" in once
+
+
+def test_curated_blocks_survive_and_only_limits_the_rewrite(tmp_path):
+    """The outcomes block is written by hand (two seeds side by side) and must not become a generic
+    dump of outcomes.json; ``only`` rewrites just the named blocks."""
+    readme = tmp_path / "README.md"
+    shutil.copy(ROOT / "benchmarks" / "README.md", readme)
+    before = readme.read_text(encoding="utf-8")
+    res = run_all.load_results(RESULTS)
+    assert "outcomes" in res
+    done = run_all.rewrite_readme(readme, res)
+    assert "outcomes" not in done
+    block = lambda t, n: t.split(f"<!-- BEGIN {n} -->")[1].split(f"<!-- END {n} -->")[0]  # noqa: E731
+    assert block(readme.read_text(encoding="utf-8"), "outcomes") == block(before, "outcomes")
+    shutil.copy(ROOT / "benchmarks" / "README.md", readme)
+    assert run_all.rewrite_readme(readme, res, only=["web_load"]) == ["machine", "web_load"]

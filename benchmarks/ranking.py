@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from benchmarks import metrics as M
 from benchmarks.baselines import TfidfAllCells, find_column, read_raw

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from matcher.errors import InputFileError, NotFittedError
-from matcher.occupations.coder import OccupationCoder, default_coder, fit_temperature, load_training_titles
+from matcher.occupations.coder import OccupationCoder, default_coder, fit_temperature
 from matcher.occupations.taxonomy import load_taxonomy
 
 

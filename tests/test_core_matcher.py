@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from core_factories import frames, make_matcher, random_market, seeker, vacancy
-from matcher.core import Match, Matcher
+from matcher.core import Matcher
 from matcher.core.fairness import fair_min_counts, fair_rerank
 from matcher.errors import NotFittedError, UnknownIdError
 

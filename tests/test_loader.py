@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher.errors import InputFileError
-from matcher.io.loader import load_market, load_outcomes, load_seekers, load_vacancies
+from matcher.io.loader import load_market, load_seekers, load_vacancies
 from matcher.io.readers import FileProblem
 
 SEEKERS_ZH = """求职者编号,姓名,性别,年龄,所在区县,户籍,学历,技能,工作经历,期望薪资,接受倒班,重点群体,登记日期

@@ -12,7 +12,6 @@ import pytest
 from core_factories import make_matcher, seeker, vacancy
 from matcher.batch.outputs import reason_texts
 from matcher.core.reasons import CODES, FIT_AT, GAP_AT, decode_verdicts, pair_verdicts, place, thresholds, verdict_codes
-from matcher.core.settings import DIMENSIONS
 from matcher.render.reasons import TEMPLATES, labels, render_reason, render_reasons, render_summary
 from matcher.render.table import format_table
 

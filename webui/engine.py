@@ -35,7 +35,7 @@ from matcher.io.settings import read_settings
 from matcher.market import Market, StaleMarketError, build_market, load_market, read_meta, resolve_settings
 
 from .models import Import, Seeker, Vacancy
-from .store import frames_from_db, latest_token
+from .store import frames_from_db
 
 #: (seekers frame, vacancies frame, settings, reference date, hires) -> fitted
 #: :class:`matcher.market.Market`; the default is :func:`default_factory`.

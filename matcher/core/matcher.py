@@ -27,7 +27,7 @@ from matcher.core.fairness import fair_min_counts, fair_rerank, outside_window, 
 from matcher.core.cells import as_list
 from matcher.core.features import build_features
 from matcher.core.fitted import Features, Resources
-from matcher.core.ranking import RANK_DECIMALS, id_order, rank_key, top_k, top_k_rows, top_k_sparse
+from matcher.core.ranking import id_order, rank_key, top_k, top_k_rows, top_k_sparse
 from matcher.core.settings import MatchSettings
 from matcher.errors import MatcherError, NotFittedError, UnknownIdError
 

@@ -25,15 +25,11 @@ import numpy as np
 import pandas as pd
 
 from matcher import vocab
-from matcher.errors import InputFileError
 from matcher.io.readers import ROW, FileProblem, read_table
 from matcher.normalise import dates, districts, education, lists, people, wages, yesno
 from matcher.occupations.taxonomy import is_code
 from matcher.schema import (
-    LEFT_REASONS,
     LISTS_SHOWN,
-    OUTCOME_COLUMNS,
-    OUTCOME_ZH,
     OUTCOMES,
     SEEKER_COLUMNS,
     TABLES,

@@ -37,7 +37,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from matcher.errors import SettingsError

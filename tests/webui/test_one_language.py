@@ -7,7 +7,6 @@ page's language.
 """
 from __future__ import annotations
 
-import datetime as dt
 import html as htmllib
 import io
 import re

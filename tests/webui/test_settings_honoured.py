@@ -7,7 +7,6 @@ import io
 import re
 
 import pandas as pd
-import pytest
 from conftest import base_config, login, matcher_factory
 
 from webui import create_app

@@ -387,15 +387,12 @@ def parse_codes_csv(data: bytes, filename: str = "upload") -> list[tuple[str, st
 
     Raises ``ValueError`` naming the file, row, column and value of the first problem.
     """
-    text = None
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        raise ValueError(f"{filename}: the text is neither UTF-8 nor GB18030; save it as 'CSV UTF-8'.")
+    from matcher.io.readers import FileProblem, decode_text
+
+    try:
+        text = decode_text(data, filename)[0]
+    except FileProblem as exc:
+        raise ValueError(str(exc)) from None
     reader = csv.reader(io.StringIO(text))
     header = [h.strip().lower() for h in next(reader, [])]
     if "title" not in header or "code" not in header:

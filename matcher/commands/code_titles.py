@@ -29,8 +29,6 @@ from pathlib import Path
 import click
 import pandas as pd
 
-ENCODINGS = ("utf-8-sig", "gb18030")
-
 
 def read_titles(path: Path, column: str) -> list[str]:
     """Titles from ``column`` of a CSV/XLSX/Parquet file (empty cells become ``""``).
@@ -53,19 +51,12 @@ def read_columns(path: Path, columns: list[str]) -> list[list[str]]:
         elif suffix in (".parquet", ".pq"):
             frame = pd.read_parquet(path)
         else:
-            data = path.read_bytes()
-            text = None
-            for enc in ENCODINGS:
-                try:
-                    text = data.decode(enc)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            if text is None:
-                raise click.ClickException(
-                    f"Cannot read {path.name}: its text is neither UTF-8 nor GB18030/GBK. "
-                    "Save it as 'CSV UTF-8' and try again."
-                )
+            from matcher.io.readers import FileProblem, decode_text
+
+            try:
+                text = decode_text(path.read_bytes(), path.name)[0]
+            except FileProblem as exc:
+                raise click.ClickException(str(exc)) from None
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except click.ClickException:
         raise

@@ -103,6 +103,12 @@ class RawTable:
     broken_rows: list[dict] = field(default_factory=list)  # {"row": int, "value": str, "reason": str}
 
 
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """``(text, encoding)`` of a text file's bytes: UTF-8 (with or without BOM), GB18030/GBK, else what
+    charset_normalizer recognises. Raises :class:`FileProblem` (kind ``encoding``) naming ``name``."""
+    return _decode(Path(name), data)
+
+
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
     for enc in ENCODINGS:
         try:

@@ -192,3 +192,10 @@ def test_confirmed_code_changes_the_matcher_generation(admin_client, app):
     finally:
         s.close()
     assert after != before and after.startswith(before)
+
+
+def test_codes_csv_in_gbk_is_read_and_undecodable_bytes_are_named():
+    rows = review.parse_codes_csv("title,code\n电焊工,6-18-02-04\n".encode("gb18030"), "codes.csv")
+    assert rows == [("电焊工", "6-18-02-04")]
+    with pytest.raises(ValueError, match="codes.csv"):
+        review.parse_codes_csv(b"\xff\xfe\x00\xd8\x00\xdc" * 50 + b"\x81\x30", "codes.csv")

@@ -185,6 +185,11 @@ def run(n_seekers: int, n_vacancies: int, months: int, test_months: int, seed: i
         "TF-IDF (all cells)": _top(tf, open_v),
         "oracle (hidden truth, same pool)": np.take_along_axis(pool_v, np.argsort(-true_elh, axis=1,
                                                                                   kind="stable")[:, :K], axis=1),
+        # where the oracle's gain comes from: the hidden hire propensity alone, the hidden 180-day stay alone
+        "oracle, hire chance only": np.take_along_axis(pool_v, np.argsort(-th.reshape(pool_v.shape), axis=1,
+                                                                          kind="stable")[:, :K], axis=1),
+        "oracle, stay chance only": np.take_along_axis(pool_v, np.argsort(-tsy.reshape(pool_v.shape), axis=1,
+                                                                          kind="stable")[:, :K], axis=1),
     }
     t_rank = time.perf_counter() - t_rank
     qi = {int(s): i for i, s in enumerate(q_all)}

@@ -264,6 +264,23 @@ def backup_command(out: Path) -> None:
     click.echo(f"Backed up the database to {out} ({size / 1e6:.1f} MB).")
 
 
+def _auto_code(session, import_id: int) -> int | None:
+    """Code the posts the coder is confident of after an import (audited); None when it failed."""
+    from webui.audit import write
+    from webui.review import auto_code_posts
+
+    try:
+        n = auto_code_posts(session, f"cli:{_os_user()}")
+        session.commit()
+    except Exception as exc:  # the import stands; the review queue can code the posts later
+        session.rollback()
+        click.echo(f"Automatic occupation coding failed ({type(exc).__name__}); the posts wait in the review "
+                   "queue.", err=True)
+        return None
+    write(session, "code_auto", username=f"cli:{_os_user()}", detail=f"after import {import_id}: {n} posts")
+    return n
+
+
 @click.command("import")
 @click.argument("seekers", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("vacancies", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -290,9 +307,13 @@ def import_command(seekers: Path, vacancies: Path, outcomes: Path | None, show: 
         summary = import_files(session, seekers, vacancies, outcomes,
                                reference_date=app_import_date(app))
         write(session, "import_cli", username=f"cli:{_os_user()}", detail=f"import {summary.import_id}")
+        coded = _auto_code(session, summary.import_id)
     finally:
         session.close()
     click.echo(f"Import {summary.import_id} done.")
+    if coded is not None:
+        click.echo(f"  occupation codes: {coded} posts coded automatically; the others without a code wait in "
+                   "the review queue (/review/).")
     for name in ("seekers", "vacancies", "outcomes"):
         c = summary.counts.get(name)
         if c:

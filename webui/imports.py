@@ -206,9 +206,27 @@ def index():
         record("import", detail=f"import {summary.import_id}")
         db.commit()
         flash(_("Import finished. The matcher is refitted in the background."), "info")
+        _auto_code(db, summary.import_id)
         return redirect(url_for("imports.detail", import_id=summary.import_id))
     rows = db.scalars(select(Import).order_by(Import.id.desc()).limit(50)).all()
     return render_template("imports/index.html", imports=rows)
+
+
+def _auto_code(db, import_id: int) -> None:
+    """Code the imported posts the coder is confident of (the rest wait in the review queue)."""
+    from .review import auto_code_posts
+
+    try:
+        n = auto_code_posts(db, current_user.username)
+    except Exception:                                   # the import stands; coding can be redone
+        db.rollback()
+        current_app.logger.exception("automatic occupation coding after import %s failed", import_id)
+        flash(_("Automatic occupation coding failed; the posts wait in the review queue."), "error")
+        return
+    record("code_auto", detail=f"after import {import_id}: {n} posts")
+    db.commit()
+    if n:
+        flash(_("%(n)d posts were coded automatically.", n=n), "info")
 
 
 def _get_import(import_id: int) -> Import:

@@ -267,8 +267,34 @@ def _pending_posts(session: Session) -> dict[str, list[Vacancy]]:
     return out
 
 
+def auto_code_posts(session: Session, username: str | None = None) -> int:
+    """The "confident" half of confident-or-ask, run after every import: each post without a code whose
+    title the office coder is confident of (decision ``auto``: the calibrated threshold, the office's own
+    coded posts, confirmed codes) gets that code, recorded as an ``auto`` decision. Titles below the
+    threshold are left for the review queue. Returns the number of posts coded; the caller commits and
+    audits."""
+    pending = _pending_posts(session)
+    if not pending:
+        return 0
+    coder = _with_coded_posts(session, office_coder(session))
+    titles = [posts[0].title for posts in pending.values()]
+    changed = 0
+    for title, c in zip(titles, coder.code(titles, k=1)):
+        if c.decision == "auto":
+            changed += _set_code(session, title, c.code, "auto", c.confidence, pending, username=username)
+    _QUEUE_CACHE.clear()
+    return changed
+
+
+def _current_username() -> str | None:
+    try:
+        return current_user.username if current_user.is_authenticated else None
+    except (RuntimeError, AttributeError):       # outside a request (command line)
+        return None
+
+
 def _set_code(session: Session, title: str, code: str, source: str, confidence: float | None = None,
-              pending: dict[str, list[Vacancy]] | None = None) -> int:
+              pending: dict[str, list[Vacancy]] | None = None, username: str | None = None) -> int:
     """Record the decision for ``title`` and give its posts without a code that code; returns posts changed."""
     key = _clean(title)
     if not key:
@@ -281,7 +307,7 @@ def _set_code(session: Session, title: str, code: str, source: str, confidence: 
         code = row.code  # a staff decision is never overwritten by the coder
     else:
         row.code, row.source, row.title, row.confidence = code, source, title[:200], confidence
-        row.username = current_user.username if current_user.is_authenticated else None
+        row.username = username or _current_username()
         row.decided_at = utcnow()
     pending = _pending_posts(session) if pending is None else pending
     posts = pending.pop(key, [])

@@ -103,7 +103,34 @@ def test_create_user_normalises_and_validates_districts(instance, capsys):
 
 def test_cli_import_is_audited(instance, market_files):
     assert main(["import", str(market_files["seekers"]), str(market_files["vacancies"])]) == 0
-    assert _audit_actions() == ["import_cli"]
+    assert _audit_actions() == ["import_cli", "code_auto"]
+
+
+def test_cli_import_codes_the_posts_the_coder_is_sure_of(instance, market_files, tmp_path, capsys):
+    """Confident or ask, at import: a clear title without a code is coded automatically (an ``auto``
+    decision, audited); a vague one stays uncoded and waits in the review queue."""
+    import pandas as pd
+
+    from webui.models import OccupationCode, Vacancy
+
+    vac = pd.DataFrame({"vacancy_id": ["A1", "A2"], "title": ["电焊工", "储备干部"], "employer": ["钢城公司"] * 2,
+                        "district": ["东区"] * 2, "wage": ["4000-5000"] * 2})
+    path = tmp_path / "vac.csv"
+    vac.to_csv(path, index=False)
+    assert main(["import", str(market_files["seekers"]), str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 posts coded automatically" in out and "/review/" in out
+    app = create_app({"TESTING": True})
+    s = new_session(app)
+    try:
+        codes = {v.vacancy_id: v.csco_code for v in s.scalars(select(Vacancy))}
+        decisions = {d.title: (d.source, d.username) for d in s.scalars(select(OccupationCode))}
+    finally:
+        s.close()
+        app.extensions["matcher_engine"].dispose()
+    assert codes["A1"] is not None and codes["A2"] is None
+    assert decisions["电焊工"][0] == "auto" and decisions["电焊工"][1].startswith("cli:")
+    assert "储备干部" not in decisions
 
 
 def test_backup_then_restore_keeps_every_referral_and_audit_row(instance, market_files, tmp_path, capsys):

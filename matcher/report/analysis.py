@@ -404,7 +404,8 @@ def wage_picture(matcher, want_able: tuple | None = None, min_n: int = 3) -> pd.
 
     def stats(df: pd.DataFrame, p: str) -> pd.DataFrame:
         if df.empty:
-            return pd.DataFrame(columns=["group", f"n_{p}", f"{p}_p25", f"{p}_median", f"{p}_p75"])
+            return pd.DataFrame({"group": pd.Series(dtype=object), f"n_{p}": pd.Series(dtype=np.int64),
+                                 **{f"{p}_{k}": pd.Series(dtype=float) for k in ("p25", "median", "p75")}})
         q = df.groupby("group")["wage"]
         return pd.DataFrame({f"n_{p}": q.size(), f"{p}_p25": q.quantile(0.25), f"{p}_median": q.median(),
                              f"{p}_p75": q.quantile(0.75)}).reset_index()

@@ -141,6 +141,11 @@ def match_view(match: dict) -> dict[str, Any]:
     return view
 
 
+def _reason_list(e, title: str, items: list[str]) -> str:
+    """One titled list of the reasons block (what fits / what would help)."""
+    return f'<div><strong>{e(title)}</strong><ul>' + "".join(f"<li>{e(x)}</li>" for x in items) + '</ul></div>'
+
+
 def match_html(match: dict) -> dict[str, Any]:
     """The ``match_body`` macro's markup for one match, built in Python from :func:`match_view`.
 
@@ -171,8 +176,7 @@ def match_html(match: dict) -> dict[str, Any]:
         o.append('</li>')
     o.append('\n</ul>\n<div class="reasons">\n  ')
     if v["fits"]:
-        o.append(f'<div><strong>{e(t["why"])}</strong><ul>' + "".join(f"<li>{e(x)}</li>" for x in v["fits"])
-                 + '</ul></div>')
+        o.append(_reason_list(e, t["why"], v["fits"]))
     o.append('\n  ')
     if v["gaps"]:
         blockers = v["blockers"]
@@ -182,8 +186,7 @@ def match_html(match: dict) -> dict[str, Any]:
         o.append('</ul></div>')
     o.append('\n  ')
     if v["fixes"]:
-        o.append(f'<div><strong>{e(t["help"])}</strong><ul>' + "".join(f"<li>{e(x)}</li>" for x in v["fixes"])
-                 + '</ul></div>')
+        o.append(_reason_list(e, t["help"], v["fixes"]))
     o.append('\n</div>\n<dl class="facts">\n  ')
     if v["matched"]:
         o.append(f'\n  <dt>{e(t["matched"])}</dt>\n  <dd>'

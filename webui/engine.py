@@ -35,7 +35,7 @@ from matcher.io.settings import read_settings
 from matcher.market import Market, StaleMarketError, build_market, load_market, read_meta, resolve_settings
 
 from .models import Import, Seeker, Vacancy
-from .store import frames_from_db
+from .store import frames_from_db, latest_token_query
 
 #: (seekers frame, vacancies frame, settings, reference date, hires) -> fitted
 #: :class:`matcher.market.Market`; the default is :func:`default_factory`.
@@ -394,9 +394,8 @@ def _generation_token(session: Session) -> str | None:
     from .review import codes_generation_columns, codes_generation_text
 
     # one statement per request: the newest import's token and the code decisions' count and newest time
-    newest = (select(Import.token).where(Import.status == "done").order_by(Import.id.desc()).limit(1)
-              .scalar_subquery())
-    token, n, last = session.execute(select(newest, *codes_generation_columns())).one()
+    token, n, last = session.execute(select(latest_token_query().scalar_subquery(),
+                                            *codes_generation_columns())).one()
     codes = codes_generation_text(n, last) if token is not None else None
     return f"{token}+{codes}" if codes else token
 

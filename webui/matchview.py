@@ -141,9 +141,12 @@ def match_view(match: dict) -> dict[str, Any]:
     return view
 
 
-def _reason_list(e, title: str, items: list[str]) -> str:
-    """One titled list of the reasons block (what fits / what would help)."""
-    return f'<div><strong>{e(title)}</strong><ul>' + "".join(f"<li>{e(x)}</li>" for x in items) + '</ul></div>'
+def _reason_list(e, title: str, items: list[str], marked: list[str] = ()) -> str:
+    """One titled list of the reasons block (what fits / what is missing / what would help); items in
+    ``marked`` (blockers) get ``class="gap"``."""
+    return (f'<div><strong>{e(title)}</strong><ul>'
+            + "".join(('<li class="gap">' if marked and x in marked else "<li>") + f"{e(x)}</li>" for x in items)
+            + '</ul></div>')
 
 
 def match_html(match: dict) -> dict[str, Any]:
@@ -179,11 +182,7 @@ def match_html(match: dict) -> dict[str, Any]:
         o.append(_reason_list(e, t["why"], v["fits"]))
     o.append('\n  ')
     if v["gaps"]:
-        blockers = v["blockers"]
-        o.append(f'<div><strong>{e(t["gaps"])}</strong><ul>')
-        for x in v["gaps"]:
-            o.append(('<li class="gap">' if blockers and x in blockers else "<li>") + f"{e(x)}</li>")
-        o.append('</ul></div>')
+        o.append(_reason_list(e, t["gaps"], v["gaps"], v["blockers"]))
     o.append('\n  ')
     if v["fixes"]:
         o.append(_reason_list(e, t["help"], v["fixes"]))

@@ -134,7 +134,7 @@ def office_coder(session: Session, wait: bool = False) -> object:
 
 def codes_generation(session: Session) -> str | None:
     """Changes whenever a code decision is added or changed (part of the matcher's refit token)."""
-    n, last = session.execute(select(func.count(OccupationCode.id), func.max(OccupationCode.decided_at))).one()
+    n, last = session.execute(select(*codes_generation_columns())).one()
     return codes_generation_text(n, last)
 
 
@@ -287,10 +287,8 @@ def auto_code_posts(session: Session, username: str | None = None) -> int:
 
 
 def _current_username() -> str | None:
-    try:
-        return current_user.username if current_user.is_authenticated else None
-    except (RuntimeError, AttributeError):       # outside a request (command line)
-        return None
+    """The signed-in user's name; None outside a request (command line), where current_user is None."""
+    return current_user.username if getattr(current_user, "is_authenticated", False) else None
 
 
 def _set_code(session: Session, title: str, code: str, source: str, confidence: float | None = None,
@@ -379,12 +377,8 @@ def confirm():
 def apply_auto():
     """Give every post without a code whose title the coder is confident of its automatic code."""
     db = get_session()
-    q = queue(db)
-    changed = 0
-    pending = _pending_posts(db)
-    for title, code, conf in q["auto_titles"]:
-        changed += _set_code(db, title, code, "auto", conf, pending)
-    record("code_auto", detail=f"{len(q['auto_titles'])} titles, {changed} posts")
+    changed = auto_code_posts(db)
+    record("code_auto", detail=f"{changed} posts")
     db.commit()
     flash(_("%(n)d posts were coded automatically.", n=changed), "info")
     return redirect(url_for("review.index"))

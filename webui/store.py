@@ -359,10 +359,14 @@ def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
+def latest_token_query():
+    """The SELECT of the newest finished import's token (for folding into another statement)."""
+    return select(Import.token).where(Import.status == "done").order_by(Import.id.desc()).limit(1)
+
+
 def latest_token(session: Session) -> str | None:
     """Token of the newest finished import (the matcher generation), or None."""
-    return session.scalar(select(Import.token).where(Import.status == "done")
-                          .order_by(Import.id.desc()).limit(1))
+    return session.scalar(latest_token_query())
 
 
 _INT_COLS = {"age", "education_level", "education_min_level", "age_min", "age_max", "openings", "source_row"}

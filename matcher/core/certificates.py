@@ -97,7 +97,7 @@ def names_certificate(text: str) -> bool:
 #: A requirement sentence in a post's text: 须持X上岗 / 需持有X / 必须取得X / 要求具备X / 持X上岗 (not 持X者优先,
 #: which prefers and does not require). X runs to the next punctuation; 上岗 / 方可上岗 / 者 after it is not part of it.
 _REQ_SENTENCE = re.compile(
-    r"(?:(?:必须|须|需要|需|要求|应)(?:持有|持|具备|取得|具有)|(?<![须需应要必])持(?!有效))"
+    r"(?:(?P<req>必须|须|需要|需|要求|应)(?:持有|持|具备|取得|具有)|(?<![须需应要必])持(?!有效))"
     r"(?P<cert>[^，。；;,、！!？?\s：:]{2,40}?)(?P<tail>(?:方可|才能|才可)?上岗|者|的人员|人员)?(?=$|[，。；;,、！!？?\s])")
 #: between several certificates in one requirement (outside brackets: 特种作业操作证(焊接与热切割) is one)
 _CERT_SPLIT = re.compile(r"以及|[和及]")
@@ -127,17 +127,16 @@ def required_certificates_in_text(text: str) -> list[str]:
 
     Only phrases that *require* count: 须/需/必须/要求/应 + 持(有)/具备/取得, or 持…上岗; a sentence that
     prefers (``持叉车证者优先``) does not. Each part must name a certificate (:func:`names_certificate`);
-    ``须持证上岗`` alone names none. Alternatives (``A或B``) stay one text, so either one's category decides
-    nothing wrongly: it is kept only when both parts name the same special-operation category.
+    ``须持证上岗`` alone names none. Alternatives (``A或B``) stay one requirement, kept only when every
+    alternative names the same special-operation category (so that category's certificate satisfies it).
     """
     t = unicodedata.normalize("NFKC", str(text or ""))
     out: list[str] = []
     for m in _REQ_SENTENCE.finditer(t):
         cert, tail = m.group("cert").strip(), m.group("tail") or ""
-        rest = t[m.end():m.end() + 2]
-        if "优先" in tail or rest.startswith("优先") or cert.endswith("优先"):
-            continue
-        if not m.group(0).startswith(("必须", "须", "需", "要求", "应")) and "上岗" not in tail:
+        if cert.endswith("优先") or t.startswith("优先", m.end()):
+            continue                                  # preferred, not required
+        if not m.group("req") and "上岗" not in tail:
             continue                                  # a bare 持X counts only as 持X上岗
         for part in _split_outside_brackets(cert):
             part = part.strip()

@@ -35,6 +35,13 @@ from matcher.core.tables import RELATIONS, build_scalars, scalar_tables
 from matcher.core.text import build_text, text_calibration
 
 
+def vacancy_certificates(vacancies: pd.DataFrame) -> list[list[str]]:
+    """Each post's required certificates: those listed under ``certificates_required`` and those its
+    description requires (须持…证上岗): a permit either way (:func:`posted_certificates`)."""
+    return [posted_certificates(as_list(x), d if isinstance(d, str) else "") for x, d in
+            zip(column(vacancies, "certificates_required").tolist(), column(vacancies, "description").tolist())]
+
+
 def build_features(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: MatchSettings,
                    res: Resources) -> Features:
     """Compute all features. See the module docstring. Raises InputFileError on missing ids."""
@@ -48,9 +55,7 @@ def build_features(seekers: pd.DataFrame, vacancies: pd.DataFrame, settings: Mat
     s_certs = [as_list(x) for x in column(seekers, "certificates").tolist()]
     v_req = [as_list(x) for x in column(vacancies, "required_skills").tolist()]
     v_pref = [as_list(x) for x in column(vacancies, "preferred_skills").tolist()]
-    # required certificates: listed, and those the post's text requires (须持…证上岗): a permit either way
-    v_cert = [posted_certificates(as_list(x), d if isinstance(d, str) else "") for x, d in
-              zip(column(vacancies, "certificates_required").tolist(), column(vacancies, "description").tolist())]
+    v_cert = vacancy_certificates(vacancies)
     it = build_items(s_skills, s_certs, v_req, v_pref, v_cert, settings, res.skill_normaliser)
     tx = build_text(seekers, vacancies, s_skills, s_certs, v_req, v_pref, v_cert, settings)
     codes = occupation_codes(seekers, vacancies, tx["exps"], tx["desired"], tx["v_titles"], settings, res,

@@ -20,12 +20,11 @@ import numpy as np
 import pandas as pd
 
 from matcher.core.blocking import candidate_matrix
-from matcher.core.certificates import required_certificates_in_text
 from matcher.core.compare import Grid, GridScores, prepare_fast_path, score_grid
 from matcher.core.explain import Explainer, Match
 from matcher.core.fairness import fair_min_counts, fair_rerank, outside_window, vacancy_flags
 from matcher.core.cells import as_list
-from matcher.core.features import build_features
+from matcher.core.features import build_features, vacancy_certificates
 from matcher.core.fitted import Features, Resources
 from matcher.core.ranking import id_order, rank_key, top_k, top_k_rows, top_k_sparse
 from matcher.core.settings import MatchSettings
@@ -117,14 +116,13 @@ class Matcher:
             from matcher.skills.normaliser import SkillNormaliser
             terms: set[str] = set()
             for frame, cols in ((seekers, ("skills", "certificates")),
-                                (vacancies, ("required_skills", "preferred_skills", "certificates_required"))):
+                                (vacancies, ("required_skills", "preferred_skills"))):
                 for c in cols:
                     if c in frame.columns:
                         for cell in frame[c].tolist():
                             terms.update(as_list(cell))
-            if "description" in vacancies.columns:         # certificates a post's text requires (features.py)
-                for text in vacancies["description"].tolist():
-                    terms.update(required_certificates_in_text(text) if isinstance(text, str) else ())
+            for certs in vacancy_certificates(vacancies):      # listed and required in the post's text
+                terms.update(certs)
             norm = SkillNormaliser()
             norm.fit(extra_terms=sorted(terms))
         coder, prox = self.occupation_coder, self.occupation_proximity

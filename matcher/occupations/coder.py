@@ -123,6 +123,19 @@ def _grouped(matrix: sparse.csr_matrix, labels: np.ndarray) -> tuple[sparse.csr_
     return matrix[order].T.tocsr(), starts, sorted_labels[starts]
 
 
+def _top_k_desc(values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Columns of the ``k`` largest values of each row, best first (ties by column), and those values."""
+    top = np.argpartition(-values, k - 1, axis=1)[:, :k]
+    vals = np.take_along_axis(values, top, axis=1)
+    order = np.lexsort((top, -vals), axis=1)
+    return np.take_along_axis(top, order, axis=1), np.take_along_axis(vals, order, axis=1)
+
+
+def _lead(sugg: list[tuple[str, float]], code: str, p: float, k: int, scale: float = 1.0) -> list[tuple[str, float]]:
+    """``k`` suggestions with ``code`` first at probability ``p``, the others after it (probabilities × ``scale``)."""
+    return [(code, p)] + [(c, q * scale) for c, q in sugg if c != code][: k - 1]
+
+
 def _softmax_rows(scores: np.ndarray, temperature: float) -> np.ndarray:
     z = scores / temperature
     z = z - z.max(axis=1, keepdims=True)
@@ -482,11 +495,7 @@ class OccupationCoder:
                     rest = 1.0 - probs[row, col]
                     probs[row] *= (1.0 - p) / rest if rest > 0 else 0.0
                     probs[row, col] = p
-            top = np.argpartition(-probs, k - 1, axis=1)[:, :k]
-            top_p = np.take_along_axis(probs, top, axis=1)
-            order = np.lexsort((top, -top_p), axis=1)
-            top = np.take_along_axis(top, order, axis=1)
-            top_p = np.take_along_axis(top_p, order, axis=1)
+            top, top_p = _top_k_desc(probs, k)
             codes = self.codes_[top]
             for row_codes, row_p in zip(codes, top_p):
                 found.append([(str(c), float(p)) for c, p in zip(row_codes, row_p)])
@@ -596,10 +605,7 @@ class OccupationCoder:
         found: list[tuple] = []  # per unique text: (code, confidence, decision, suggestions, confirmed, source)
         for start, scores, feats in iter_confidence_blocks(self, uniq):
             conf = cal.probability(feats)
-            top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
-            top_s = np.take_along_axis(scores, top, axis=1)
-            order = np.lexsort((top, -top_s), axis=1)
-            top = np.take_along_axis(top, order, axis=1)
+            top, _ = _top_k_desc(scores, kk)
             # softmax probabilities of the top-k codes only: exp(s - max) / sum over all codes
             z = (scores - scores.max(axis=1, keepdims=True)) / float(self.temperature)
             denom = np.exp(z).sum(axis=1, keepdims=True)
@@ -609,13 +615,14 @@ class OccupationCoder:
                 sugg = [(str(self.codes_[i]), float(p)) for i, p in zip(top[row], top_p[row])]
                 col = self._confirmed_col(text)
                 if col is not None:
-                    sugg = [(str(self.codes_[col]), 1.0)] + [s for s in sugg if s[0] != self.codes_[col]][: kk - 1]
+                    sugg = _lead(sugg, str(self.codes_[col]), 1.0, kk)
                     found.append((sugg[0][0], 1.0, "auto", sugg, True, "confirmed"))
                     continue
                 office = self._office_col(text, cal) if text else None
-                if office is not None:
+                if office is not None:  # as in predict(): the office's code at its precision, the rest rescaled
                     col, p = office
-                    sugg = [(str(self.codes_[col]), p)] + [s for s in sugg if s[0] != self.codes_[col]][: kk - 1]
+                    rest = 1.0 - float(np.exp(z[row, col]) / denom[row, 0])
+                    sugg = _lead(sugg, str(self.codes_[col]), p, kk, (1.0 - p) / rest if rest > 0 else 0.0)
                     found.append((sugg[0][0], p, "auto", sugg, False, "office"))
                     continue
                 c = float(conf[row]) if text else 0.0

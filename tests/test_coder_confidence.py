@@ -174,6 +174,10 @@ def test_office_codes_code_identical_titles_when_two_or_more_agree(coder):
         coder.with_office_codes(["x"], ["9-99-99-99"])
     with pytest.raises(ValueError):
         coder.with_office_codes(["x", "y"], ["4-07-02-01"])
+    # skip_unknown: an unknown code counts like an empty one (callers that report it elsewhere)
+    lenient = coder.with_office_codes(["看场子", "看场子", "看场子"], ["9-99-99-99", "4-07-05-01", "4-07-05-01"],
+                                      skip_unknown=True)
+    assert lenient.code(["看场子"])[0].source == "office"
 
 
 def test_office_rule_measured_leave_one_out():

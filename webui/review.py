@@ -249,13 +249,12 @@ def _with_coded_posts(session: Session, coder):
     (:meth:`matcher.occupations.coder.OccupationCoder.with_office_codes`)."""
     auto = {k for (k,) in session.execute(select(OccupationCode.title_key)
                                          .where(OccupationCode.source == "auto")).all()}
-    known = set(getattr(coder, "codes_", ()))
     rows = [(t, c) for t, c in session.execute(select(Vacancy.title, Vacancy.csco_code)
                                                .where(Vacancy.csco_code.is_not(None))).all()
-            if t and c in known and _clean(t) not in auto]
+            if t and _clean(t) not in auto]
     if not rows or not hasattr(coder, "with_office_codes"):
         return coder
-    return coder.with_office_codes([t for t, _ in rows], [c for _, c in rows])
+    return coder.with_office_codes([t for t, _ in rows], [c for _, c in rows], skip_unknown=True)
 
 
 def _pending_posts(session: Session) -> dict[str, list[Vacancy]]:

@@ -34,10 +34,7 @@ def occupation_codes(seekers: pd.DataFrame, vacancies: pd.DataFrame, exps: list,
     if coder is not None and hasattr(coder, "with_office_codes"):
         # the posts this input already codes are the office's own vocabulary: a title it codes alike on
         # several posts takes that code (OccupationCoder.with_office_codes), as in the review queue
-        known = {str(c) for c in getattr(coder, "codes_", ())}
-        pairs = [(t, g) for t, g in zip(v_titles, given) if g and t and g in known]
-        if pairs:
-            coder = coder.with_office_codes([t for t, _ in pairs], [g for _, g in pairs])
+        coder = coder.with_office_codes(v_titles, given, skip_unknown=True)
     if coder is not None and prox_model is not None:
         titles = sorted({t for ex in exps for t, _ in ex} | {t for de in desired for t in de}
                         | {t for t, g in zip(v_titles, given) if not g and t})

@@ -529,7 +529,8 @@ class OccupationCoder:
         table = getattr(self, "confirmed_", None)
         return table.get(text) if table else None
 
-    def with_office_codes(self, titles: Sequence[str], codes: Sequence[str]) -> OccupationCoder:
+    def with_office_codes(self, titles: Sequence[str], codes: Sequence[str], *,
+                          skip_unknown: bool = False) -> OccupationCoder:
         """A copy sharing this fitted state that knows the codes the office already gave in the same
         input (e.g. the posts of a vacancies file that carry ``csco_code``): pairs ``titles[i]`` ->
         ``codes[i]``. A title whose cleaned form the office coded on enough rows (the shipped
@@ -538,7 +539,9 @@ class OccupationCoder:
         ``auto``, source ``office`` and the measured precision of such titles as its confidence.
         Titles the office coded inconsistently (two different codes) are left to the model.
         Rows with an empty title or code are skipped; a code that is not in the classification
-        raises ``InputFileError``. Instant (no refit); staff-confirmed codes still take precedence.
+        raises ``InputFileError``, or is skipped like an empty one when ``skip_unknown`` (for callers
+        that have already reported such codes elsewhere, e.g. the matching core and the review
+        queue). Instant (no refit); staff-confirmed codes still take precedence.
         """
         self._check_fitted()
         import copy
@@ -556,6 +559,8 @@ class OccupationCoder:
             if not code or not text:
                 continue
             if code not in index:
+                if skip_unknown:
+                    continue
                 raise InputFileError(f"Unknown occupation code {code!r} for title {title!r} (row {pos + 1}); "
                                      "expected a code of the 2022 classification such as '6-18-02-04'.")
             per = seen.setdefault(text, {})

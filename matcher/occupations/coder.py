@@ -576,12 +576,12 @@ class OccupationCoder:
         seen: dict[str, dict[int, int]] = {}
         for pos, (title, code) in enumerate(zip(titles, codes)):
             code = "" if code is None or (isinstance(code, float) and np.isnan(code)) else str(code).strip()
+            if not code or (skip_unknown and code not in index):
+                continue  # nothing given (or, when asked, an unknown code that is reported elsewhere)
             text = clean_title(title) if isinstance(title, str) else ""
-            if not code or not text:
+            if not text:
                 continue
             if code not in index:
-                if skip_unknown:
-                    continue
                 raise InputFileError(f"Unknown occupation code {code!r} for title {title!r} (row {pos + 1}); "
                                      "expected a code of the 2022 classification such as '6-18-02-04'.")
             per = seen.setdefault(text, {})
